@@ -1,0 +1,116 @@
+/*
+ * ISO 9660 (ECMA-119) volume descriptors and directory records, as pure
+ * functions on buffers.  Offsets are the standard's, named once here.
+ */
+#ifndef MS_ISO9660_H
+#define MS_ISO9660_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MS_BLOCK		2048	/* logical block size, bytes */
+#define MS_SYSAREA_BLOCKS	16	/* system area before the descriptors */
+#define MS_VD_FIRST		16	/* first descriptor, relative to session */
+#define MS_HEAD_BLOCKS		32	/* emulated head on files: 64 KiB */
+#define MS_VDSET_MAX		32	/* descriptors we accept in one set */
+
+/* Volume descriptor layout (ECMA-119 8.4 and 8.5). */
+#define MS_VD_TYPE_OFF		0
+#define MS_VD_ID_OFF		1	/* "CD001" */
+#define MS_VD_ID_LEN		5
+#define MS_VD_VERSION_OFF	6
+#define MS_VD_SYSTEM_ID_OFF	8
+#define MS_VD_VOLUME_ID_OFF	40
+#define MS_VD_VOLUME_ID_LEN	32
+#define MS_VD_SPACE_SIZE_OFF	80	/* both-endian 32-bit */
+#define MS_VD_ESCAPES_OFF	88	/* SVD: Joliet escape sequences */
+#define MS_VD_ESCAPES_LEN	32
+#define MS_VD_BLOCK_SIZE_OFF	128	/* both-endian 16-bit */
+#define MS_VD_ROOT_RECORD_OFF	156
+#define MS_VD_ROOT_RECORD_LEN	34
+#define MS_VD_CREATION_OFF	813
+#define MS_VD_DATE_LEN		17
+
+/* Directory record layout (ECMA-119 9.1). */
+#define MS_DR_LENGTH_OFF	0
+#define MS_DR_EXTENT_OFF	2	/* both-endian 32-bit */
+#define MS_DR_SIZE_OFF		10	/* both-endian 32-bit */
+#define MS_DR_FLAGS_OFF		25
+#define MS_DR_NAME_LEN_OFF	32
+#define MS_DR_NAME_OFF		33
+#define MS_DR_MIN_LEN		34
+
+enum ms_vd_type {
+	MS_VD_BOOT = 0,
+	MS_VD_PRIMARY = 1,
+	MS_VD_SUPPLEMENTARY = 2,
+	MS_VD_PARTITION = 3,
+	MS_VD_TERMINATOR = 255,
+};
+
+/* What we keep of one volume descriptor. */
+struct ms_vd {
+	int type;
+	uint32_t space_size;		/* volume space size, blocks */
+	char volume_id[MS_VD_VOLUME_ID_LEN + 1]; /* trailing blanks cut */
+	int joliet_level;		/* 1..3 for a Joliet SVD, else 0 */
+	uint32_t root_lba;		/* root directory extent */
+	uint32_t root_size;		/* bytes */
+	int64_t created;		/* Unix time, -1 when unset */
+};
+
+/* A session's descriptor set, from its block 16 up to the terminator. */
+struct ms_vdset {
+	int count;			/* blocks, terminator included */
+	int has_pvd;
+	struct ms_vd pvd;
+	int joliet_level;		/* of the first Joliet SVD, or 0 */
+	uint32_t joliet_root_lba;
+};
+
+uint32_t ms_le32(const uint8_t *p);
+uint32_t ms_be32(const uint8_t *p);
+uint16_t ms_le16(const uint8_t *p);
+void ms_put_both32(uint8_t *p, uint32_t v);
+
+/* 1 if the block has the "CD001" standard identifier and version 1. */
+int ms_vd_is_descriptor(const uint8_t *blk);
+
+/* 1 if the block is a primary volume descriptor. */
+int ms_vd_is_primary(const uint8_t *blk);
+
+/* Parse one descriptor.  Returns 0, or -1 if blk is not a descriptor. */
+int ms_vd_parse(const uint8_t *blk, struct ms_vd *vd);
+
+/* Both-endian volume space size of a PVD or SVD. */
+uint32_t ms_vd_space_size(const uint8_t *blk);
+void ms_vd_set_space_size(uint8_t *blk, uint32_t blocks);
+
+enum ms_vdset_result {
+	MS_VDSET_OK = 0,
+	MS_VDSET_NOT_DESCRIPTOR = -1,	/* a block that is no descriptor */
+	MS_VDSET_NO_PVD = -2,		/* terminated without a PVD */
+	MS_VDSET_UNTERMINATED = -3,	/* no terminator within the buffer */
+};
+
+/*
+ * Parse the set starting at blocks[0] (a session's block 16), at most
+ * nblocks blocks.  Returns an enum ms_vdset_result.
+ */
+int ms_vdset_parse(const uint8_t *blocks, int nblocks, struct ms_vdset *set);
+
+/* An ECMA-119 8.4.26.1 date (17 bytes) as Unix time; -1 if unset. */
+int ms_iso_date_parse(const uint8_t *dt, int64_t *out);
+
+/* Unix time as "YYYY-MM-DDTHH:MM:SSZ" (buf of at least 21 bytes). */
+void ms_time_format(int64_t t, char *buf, size_t size);
+
+/*
+ * Look at the first record ("." entry) of a root directory extent: 1 if it
+ * carries SUSP with Rock Ridge entries, 0 if not, -1 if the record is bad.
+ */
+int ms_root_has_rockridge(const uint8_t *extent, size_t size);
+
+int ms_is_zero(const void *p, size_t n);
+
+#endif

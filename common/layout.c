@@ -1,0 +1,463 @@
+#include <libburn/libburn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit.h"
+#include "iso9660.h"
+#include "layout.h"
+#include "toc.h"
+
+/*
+ * What a session costs beyond its data, per profile (DESIGN 1.4).  On CD
+ * the gap to the next NWA is lead-out + lead-in + pregap: 6750 + 4500 +
+ * 150 after the first session, 2250 + 4500 + 150 after later ones, and
+ * every TAO track ends in 2 unreadable run-out blocks.  DVD and BD
+ * write-once media leave the gap to the drive, which reports the NWA.
+ */
+struct overhead {
+	int profile;
+	uint32_t first;		/* when the medium holds no session yet */
+	uint32_t later;
+	uint32_t runout;	/* per track */
+	int overwriteable;
+	const char *note;
+};
+
+#define CD_FIRST_GAP	(6750 + 4500 + 150)
+#define CD_LATER_GAP	(2250 + 4500 + 150)
+#define CD_RUNOUT	2
+
+static const struct overhead overheads[] = {
+	{ 0x09, CD_FIRST_GAP, CD_LATER_GAP, CD_RUNOUT, 0,
+	  "lead-out, lead-in and pregap, plus 2 run-out blocks" },
+	{ 0x0a, CD_FIRST_GAP, CD_LATER_GAP, CD_RUNOUT, 0,
+	  "lead-out, lead-in and pregap, plus 2 run-out blocks" },
+	{ 0x11, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
+	{ 0x14, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
+	{ 0x15, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
+	{ 0x1b, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
+	{ 0x2b, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
+	{ 0x41, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
+	{ 0x12, 0, 0, 0, 1, "none beyond 32-block alignment" },
+	{ 0x13, 0, 0, 0, 1, "none beyond 32-block alignment" },
+	{ 0x1a, 0, 0, 0, 1, "none beyond 32-block alignment" },
+	{ 0x43, 0, 0, 0, 1, "none beyond 32-block alignment" },
+	{ MS_PROFILE_STDIO, 0, 0, 0, 1, "none beyond 32-block alignment" },
+};
+
+static const struct overhead *find_overhead(int profile)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(overheads) / sizeof(overheads[0]); i++)
+		if (overheads[i].profile == profile)
+			return &overheads[i];
+	return NULL;
+}
+
+uint32_t ms_overhead_blocks(int profile, int sessions, const char **note)
+{
+	const struct overhead *o = find_overhead(profile);
+
+	if (note)
+		*note = o ? o->note : "unknown for this profile";
+	if (!o)
+		return 0;
+	return (sessions == 0 ? o->first : o->later) + o->runout;
+}
+
+int ms_profile_is_overwriteable(int profile)
+{
+	const struct overhead *o = find_overhead(profile);
+
+	return o && o->overwriteable;
+}
+
+int ms_profile_is_cd(int profile)
+{
+	return profile >= 0x08 && profile <= 0x0a;
+}
+
+const char *ms_status_name(enum ms_status s)
+{
+	switch (s) {
+	case MS_STATUS_BLANK:
+		return "blank";
+	case MS_STATUS_APPENDABLE:
+		return "appendable";
+	case MS_STATUS_CLOSED:
+		return "closed";
+	case MS_STATUS_UNSUITABLE:
+		return "unsuitable";
+	case MS_STATUS_IMAGE:
+		return "image";
+	}
+	return "unknown";
+}
+
+void ms_layout_release(struct ms_layout *l)
+{
+	free(l->sessions);
+	memset(l, 0, sizeof(*l));
+}
+
+const struct ms_session *ms_layout_session_at(const struct ms_layout *l,
+					      uint32_t lba)
+{
+	int i;
+
+	for (i = 0; i < l->nsessions; i++)
+		if (l->sessions[i].start == lba)
+			return &l->sessions[i];
+	return NULL;
+}
+
+static int reader(void *arg, struct ms_ctx *c, uint32_t lba, uint32_t count,
+		  uint8_t *buf)
+{
+	uint32_t got;
+
+	if (ms_medium_read_upto(arg, c, lba, count, buf, &got) < 0)
+		return -1;
+	return (int)got;
+}
+
+/*
+ * Read a session's descriptor set into vdset (MS_VDSET_MAX blocks).
+ * Returns its length in blocks, 0 if it is not a valid set, -1 on error.
+ */
+static int read_vdset(struct ms_ctx *c, struct ms_medium *m, uint32_t start,
+		      uint8_t *vdset, struct ms_vdset *set)
+{
+	uint32_t want = 4, got;
+	int r;
+
+	for (;;) {
+		if (ms_medium_read_upto(m, c, start + MS_VD_FIRST, want, vdset,
+					&got) < 0)
+			return -1;
+		r = ms_vdset_parse(vdset, (int)got, set);
+		if (r == MS_VDSET_OK)
+			return set->count;
+		if (r != MS_VDSET_UNTERMINATED || got < want ||
+		    want == MS_VDSET_MAX)
+			return 0;
+		want = MS_VDSET_MAX;
+	}
+}
+
+/* Fill volume id, Joliet, Rock Ridge and link record of one session. */
+static int read_details(struct ms_ctx *c, struct ms_medium *m,
+			struct ms_session *s, uint8_t *vdset, int *vdset_len)
+{
+	uint8_t blk[MS_BLOCK];
+	struct ms_vdset set;
+	uint32_t got;
+	int n;
+
+	n = read_vdset(c, m, s->start, vdset, &set);
+	if (n < 0)
+		return -1;
+	if (vdset_len)
+		*vdset_len = n;
+	if (n > 0) {
+		s->readable = 1;
+		memcpy(s->volume_id, set.pvd.volume_id, sizeof(s->volume_id));
+		s->created = set.pvd.created;
+		s->joliet = set.joliet_level;
+		if (ms_medium_read_upto(m, c, set.pvd.root_lba, 1, blk,
+					&got) < 0)
+			return -1;
+		s->rockridge = got == 1 &&
+			       ms_root_has_rockridge(blk, MS_BLOCK) == 1;
+	} else {
+		s->created = -1;
+	}
+	if (ms_medium_read_upto(m, c, s->start, 1, blk, &got) < 0)
+		return -1;
+	if (got == 1)
+		s->link_state = ms_link_parse(blk, &s->link, s->link_why,
+					      sizeof(s->link_why));
+	return 0;
+}
+
+static int add_session(struct ms_ctx *c, struct ms_layout *l, uint32_t start,
+		       uint32_t blocks, int tracks)
+{
+	struct ms_session *s;
+
+	s = realloc(l->sessions, (size_t)(l->nsessions + 1) * sizeof(*s));
+	if (!s)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	l->sessions = s;
+	s = &l->sessions[l->nsessions];
+	memset(s, 0, sizeof(*s));
+	s->number = ++l->nsessions;
+	s->start = start;
+	s->blocks = blocks;
+	s->tracks = tracks;
+	s->created = -1;
+	return 0;
+}
+
+/* Details of every session, and the fingerprint of the last one. */
+static int finish_sessions(struct ms_ctx *c, struct ms_medium *m,
+			   struct ms_layout *l)
+{
+	uint8_t *vdset;
+	int i, n = 0, ret = -1;
+
+	vdset = malloc((size_t)MS_VDSET_MAX * MS_BLOCK);
+	if (!vdset)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	for (i = 0; i < l->nsessions; i++)
+		if (read_details(c, m, &l->sessions[i], vdset, &n) < 0)
+			goto out;
+	if (l->nsessions > 0) {
+		l->last_start = l->sessions[l->nsessions - 1].start;
+		if (n > 0 && l->status == MS_STATUS_APPENDABLE) {
+			ms_fingerprint(l->last_start, l->nwa, vdset, n, l->fp);
+			l->has_fp = 1;
+		}
+	}
+	ret = 0;
+out:
+	free(vdset);
+	return ret;
+}
+
+static void set_space(struct ms_medium *m, struct ms_layout *l)
+{
+	int64_t bytes = ms_medium_free_bytes(m, (uint64_t)l->nwa * MS_BLOCK);
+
+	l->free_blocks = (uint64_t)bytes / MS_BLOCK;
+	l->capacity_blocks = l->nwa + l->free_blocks;
+}
+
+/*
+ * A session image made by mkms for a non-zero address: block 0 holds its
+ * link record and block 16 its own descriptors with its own size.  Show it
+ * at the address it was built for.
+ */
+static int try_image(struct ms_ctx *c, struct ms_medium *m,
+		     struct ms_layout *l, int *is_image)
+{
+	uint8_t *head;
+	struct ms_link link;
+	uint32_t got;
+	int ret = -1;
+
+	*is_image = 0;
+	head = malloc((size_t)(MS_VD_FIRST + 1) * MS_BLOCK);
+	if (!head)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	if (ms_medium_read_upto(m, c, 0, MS_VD_FIRST + 1, head, &got) < 0)
+		goto out;
+	ret = 0;
+	if (got < MS_VD_FIRST + 1 ||
+	    ms_link_parse(head, &link, NULL, 0) != MS_LINK_FOUND ||
+	    link.start == 0 ||
+	    !ms_vd_is_primary(head + MS_VD_FIRST * MS_BLOCK) ||
+	    ms_vd_space_size(head + MS_VD_FIRST * MS_BLOCK) != link.blocks)
+		goto out;
+	*is_image = 1;
+	m->offset = link.start;
+	l->status = MS_STATUS_IMAGE;
+	l->nwa = link.start + link.blocks;
+	if (add_session(c, l, link.start, link.blocks, 1) < 0)
+		ret = -1;
+	else if (link.blocks > m->size_blocks) {
+		l->broken = 1;
+		l->break_lba = (uint32_t)(link.start + m->size_blocks);
+		snprintf(l->break_reason, sizeof(l->break_reason),
+			 "the image should have %u blocks, but the file "
+			 "ends after %llu", link.blocks,
+			 (unsigned long long)m->size_blocks);
+	}
+out:
+	free(head);
+	return ret;
+}
+
+static int read_emulated(struct ms_ctx *c, struct ms_medium *m,
+			 struct ms_layout *l)
+{
+	struct ms_toc toc;
+	uint64_t blocks;
+	int i, is_image, ret = -1;
+
+	l->overwriteable = 1;
+	l->first_address = MS_TOC_FIRST_SESSION;
+	if (m->kind == MS_MEDIUM_FILE) {
+		if (try_image(c, m, l, &is_image) < 0)
+			return -1;
+		if (is_image)
+			return finish_sessions(c, m, l);
+		blocks = m->size_blocks;
+	} else {
+		int cap = 0;
+
+		blocks = burn_get_read_capacity(m->drive, &cap, 0) > 0 &&
+			 cap > 0 ? (uint64_t)cap : 0;
+		ms_burn_msgs_drop();
+		if (m->kind == MS_MEDIUM_DRIVE && blocks == 0)
+			blocks = 0x7ffffff0;
+	}
+	if (ms_toc_walk(reader, m, blocks, &toc, c) < 0)
+		return -1;
+	if (toc.kind == MS_TOC_BLANK) {
+		l->status = MS_STATUS_BLANK;
+		l->nwa = l->first_address;
+	} else {
+		l->status = MS_STATUS_APPENDABLE;
+		l->nwa = ms_toc_nwa(toc.head_size);
+		for (i = 0; i < toc.count; i++)
+			if (add_session(c, l, toc.entries[i].start,
+					toc.entries[i].blocks, 1) < 0)
+				goto out;
+		if (toc.broken) {
+			l->broken = 1;
+			l->break_lba = toc.break_lba;
+			memcpy(l->break_reason, toc.break_reason,
+			       sizeof(l->break_reason));
+		}
+	}
+	l->msc1 = 0;
+	set_space(m, l);
+	ret = finish_sessions(c, m, l);
+out:
+	ms_toc_release(&toc);
+	return ret;
+}
+
+/* Write-once media: the drive's own TOC, NWA and free space. */
+static int read_mmc(struct ms_ctx *c, struct ms_medium *m,
+		    struct ms_layout *l)
+{
+	struct burn_disc *disc = NULL;
+	struct burn_session **sessions = NULL;
+	struct burn_track **tracks;
+	struct burn_toc_entry e;
+	enum burn_disc_status st;
+	int nsess = 0, ntracks, i, lba, nwa, msc1, ret = -1;
+	off_t space;
+
+	l->first_address = 0;
+	st = burn_disc_get_status(m->drive);
+	switch (st) {
+	case BURN_DISC_BLANK:
+		l->status = MS_STATUS_BLANK;
+		break;
+	case BURN_DISC_APPENDABLE:
+		l->status = MS_STATUS_APPENDABLE;
+		break;
+	case BURN_DISC_FULL:
+		l->status = MS_STATUS_CLOSED;
+		break;
+	case BURN_DISC_EMPTY:
+		ms_burn_msgs_drop();
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "no medium in drive '%s'", m->name);
+	default:
+		l->status = MS_STATUS_UNSUITABLE;
+		break;
+	}
+	if (l->status == MS_STATUS_APPENDABLE ||
+	    l->status == MS_STATUS_CLOSED) {
+		disc = burn_drive_get_disc(m->drive);
+		if (disc)
+			sessions = burn_disc_get_sessions(disc, &nsess);
+		for (i = 0; i < nsess; i++) {
+			uint32_t start, end;
+			int t;
+
+			tracks = burn_session_get_tracks(sessions[i], &ntracks);
+			if (ntracks <= 0)
+				continue;
+			burn_track_get_entry(tracks[0], &e);
+			start = (uint32_t)e.start_lba;
+			end = start;
+			for (t = 0; t < ntracks; t++) {
+				burn_track_get_entry(tracks[t], &e);
+				end = (uint32_t)(e.start_lba + e.track_blocks);
+			}
+			if (add_session(c, l, start, end - start, ntracks) < 0)
+				goto out;
+		}
+	}
+	if (l->status == MS_STATUS_APPENDABLE) {
+		if (burn_disc_get_msc1(m->drive, &msc1) > 0)
+			l->msc1 = (uint32_t)msc1;
+		if (burn_disc_track_lba_nwa(m->drive, NULL, 0, &lba, &nwa) > 0)
+			l->nwa = (uint32_t)nwa;
+	} else if (l->status == MS_STATUS_BLANK) {
+		l->nwa = 0;
+	}
+	if (l->status == MS_STATUS_BLANK ||
+	    l->status == MS_STATUS_APPENDABLE) {
+		space = burn_disc_available_space(m->drive, NULL);
+		l->free_blocks = space > 0 ? (uint64_t)space / MS_BLOCK : 0;
+		l->capacity_blocks = l->nwa + l->free_blocks;
+	} else {
+		int cap = 0;
+
+		if (burn_get_read_capacity(m->drive, &cap, 0) > 0 && cap > 0)
+			l->capacity_blocks = (uint64_t)cap;
+	}
+	ms_burn_msgs_drop();
+	ret = finish_sessions(c, m, l);
+out:
+	if (disc)
+		burn_disc_free(disc);
+	return ret;
+}
+
+int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
+		   struct ms_layout *l)
+{
+	uint64_t before = m->blocks_read;
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	l->medium = m->name;
+	l->kind = m->kind;
+	l->profile = m->profile;
+	memcpy(l->profile_name, m->profile_name, sizeof(l->profile_name));
+	if (m->kind == MS_MEDIUM_FILE || ms_profile_is_overwriteable(m->profile))
+		ret = read_emulated(c, m, l);
+	else
+		ret = read_mmc(c, m, l);
+	if (ret < 0) {
+		ms_fail_prefix(c, "cannot read the sessions of '%s'", m->name);
+		ms_layout_release(l);
+		return -1;
+	}
+	l->overhead_blocks = ms_overhead_blocks(l->profile, l->nsessions,
+						&l->overhead_note);
+	l->blocks_read = m->blocks_read - before;
+	return 0;
+}
+
+int ms_layout_fingerprint(struct ms_ctx *c, struct ms_medium *m,
+			  uint32_t start, uint32_t nwa, uint8_t fp[MS_FP_LEN])
+{
+	uint8_t *vdset;
+	struct ms_vdset set;
+	int n;
+
+	vdset = malloc((size_t)MS_VDSET_MAX * MS_BLOCK);
+	if (!vdset)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	n = read_vdset(c, m, start, vdset, &set);
+	if (n > 0)
+		ms_fingerprint(start, nwa, vdset, n, fp);
+	free(vdset);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "no volume descriptor set at block %u of '%s'",
+			       start + MS_VD_FIRST, m->name);
+	return 0;
+}

@@ -1,0 +1,95 @@
+/*
+ * The layout model: what a medium holds and where the next session goes.
+ * Filled from the emulated TOC on files and overwriteable media, from the
+ * drive's TOC on write-once media.
+ */
+#ifndef MS_LAYOUT_H
+#define MS_LAYOUT_H
+
+#include <stdint.h>
+
+#include "ctx.h"
+#include "link.h"
+#include "medium.h"
+
+enum ms_status {
+	MS_STATUS_BLANK,
+	MS_STATUS_APPENDABLE,
+	MS_STATUS_CLOSED,
+	MS_STATUS_UNSUITABLE,
+	MS_STATUS_IMAGE,	/* a session image made by mkms, not a disc */
+};
+
+struct ms_session {
+	int number;			/* 1-based */
+	uint32_t start;			/* real start: the system area */
+	uint32_t blocks;
+	int tracks;
+	int readable;			/* its descriptor set was parsed */
+	char volume_id[MS_VD_VOLUME_ID_LEN + 1];
+	int joliet;			/* Joliet level, 0 if none */
+	int rockridge;
+	int64_t created;
+	int link_state;			/* enum ms_link_result */
+	struct ms_link link;
+	char link_why[128];		/* when the record is corrupt */
+};
+
+struct ms_layout {
+	const char *medium;		/* the medium's name, borrowed */
+	enum ms_medium_kind kind;
+	int profile;
+	char profile_name[80];
+	enum ms_status status;
+	int overwriteable;		/* sessions are emulated (section 3) */
+	int nsessions;
+	struct ms_session *sessions;
+	uint32_t msc1;			/* first number of --msinfo */
+	uint32_t last_start;		/* real start of the last session */
+	uint32_t nwa;			/* next writable address */
+	uint32_t first_address;		/* where a first session goes */
+	uint64_t free_blocks;		/* from nwa on */
+	uint64_t capacity_blocks;
+	uint32_t overhead_blocks;	/* the next session's cost beyond data */
+	const char *overhead_note;
+	int has_fp;
+	uint8_t fp[MS_FP_LEN];
+	int broken;			/* the session chain is damaged */
+	uint32_t break_lba;
+	char break_reason[256];
+	uint64_t blocks_read;		/* by ms_layout_read, for --verbose */
+};
+
+const char *ms_status_name(enum ms_status s);
+
+/*
+ * Read the layout of an open medium.  Fails with MS_EXIT_UNSUITABLE for
+ * media that are neither blank nor ISO 9660, MS_EXIT_FAILURE on I/O errors.
+ * A damaged session chain is not a failure: it sets broken.
+ */
+int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
+		   struct ms_layout *l);
+void ms_layout_release(struct ms_layout *l);
+
+/* The session that starts at lba, or NULL. */
+const struct ms_session *ms_layout_session_at(const struct ms_layout *l,
+					      uint32_t lba);
+
+/*
+ * The per-profile overhead table (DESIGN 1.4): blocks that a session costs
+ * beyond its data on the given profile, when it is the sessions-th session
+ * already on the medium plus one.  note (may be NULL) explains the figure.
+ */
+uint32_t ms_overhead_blocks(int profile, int sessions, const char **note);
+
+/* 1 for profiles that keep an emulated TOC: files and overwriteable discs */
+int ms_profile_is_overwriteable(int profile);
+
+/* 1 for CD profiles. */
+int ms_profile_is_cd(int profile);
+
+/* Read and fingerprint the last session of a layout again (burnms). */
+int ms_layout_fingerprint(struct ms_ctx *c, struct ms_medium *m,
+			  uint32_t start, uint32_t nwa, uint8_t fp[MS_FP_LEN]);
+
+#endif

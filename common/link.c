@@ -1,0 +1,209 @@
+#include <stdio.h>
+#include <time.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "link.h"
+#include "util.h"
+
+#define SELF_KEY " self="
+#define LINE_MAX_LEN 512
+
+static void escape_volid(const char *in, char *out, size_t size)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *in && o + 4 < size; in++) {
+		unsigned char ch = (unsigned char)*in;
+
+		if (ch > 0x20 && ch < 0x7f && ch != '%') {
+			out[o++] = (char)ch;
+		} else {
+			out[o++] = '%';
+			out[o++] = digits[ch >> 4];
+			out[o++] = digits[ch & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
+static int unescape_volid(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+	uint8_t b;
+
+	while (*in) {
+		if (o + 1 >= size)
+			return -1;
+		if (*in == '%') {
+			if (ms_unhex(in + 1, 1, &b) < 0 || b == 0)
+				return -1;
+			out[o++] = (char)b;
+			in += 3;
+		} else {
+			out[o++] = *in++;
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int ms_link_format(const struct ms_link *l, uint8_t *blk)
+{
+	char line[LINE_MAX_LEN], fp[MS_FP_HEX_LEN + 1], volid[3 * 33 + 1];
+	char created[32];
+	int n;
+	uLong crc;
+
+	ms_hex(l->base_fp, MS_FP_LEN, fp);
+	escape_volid(l->base_volid, volid, sizeof(volid));
+	ms_time_format(l->created, created, sizeof(created));
+	n = snprintf(line, sizeof(line),
+		     "%sstart=%u blocks=%u base=%s base_last=%u base_nwa=%u "
+		     "base_sessions=%u base_fp=%s base_volid=%s created=%s",
+		     MS_LINK_MAGIC, l->start, l->blocks,
+		     l->base_blank ? "blank" : "session", l->base_last,
+		     l->base_nwa, l->base_sessions, fp, volid, created);
+	if (n < 0 || (size_t)n + 20 > sizeof(line))
+		return -1;
+	crc = crc32(0L, (const Bytef *)line, (uInt)n);
+	snprintf(line + n, sizeof(line) - (size_t)n, "%s%08lx\n", SELF_KEY,
+		 (unsigned long)crc);
+	memset(blk, 0, MS_BLOCK);
+	memcpy(blk, line, strlen(line));
+	return 0;
+}
+
+static int why_set(char *why, size_t whylen, const char *text)
+{
+	if (why)
+		snprintf(why, whylen, "%s", text);
+	return MS_LINK_CORRUPT;
+}
+
+static int parse_field(struct ms_link *l, const char *key, const char *val,
+		       unsigned *seen)
+{
+	static const char *keys[] = {
+		"start", "blocks", "base", "base_last", "base_nwa",
+		"base_sessions", "base_fp", "base_volid", "created",
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i]))
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0]))
+		return 0;	/* unknown keys are for later versions */
+	if (*seen & (1u << i))
+		return -1;
+	*seen |= 1u << i;
+	switch (i) {
+	case 0:
+		return ms_parse_u32(val, &l->start);
+	case 1:
+		return ms_parse_u32(val, &l->blocks);
+	case 2:
+		if (!strcmp(val, "blank"))
+			l->base_blank = 1;
+		else if (strcmp(val, "session"))
+			return -1;
+		return 0;
+	case 3:
+		return ms_parse_u32(val, &l->base_last);
+	case 4:
+		return ms_parse_u32(val, &l->base_nwa);
+	case 5:
+		return ms_parse_u32(val, &l->base_sessions);
+	case 6:
+		if (strlen(val) != MS_FP_HEX_LEN)
+			return -1;
+		return ms_unhex(val, MS_FP_LEN, l->base_fp);
+	case 7:
+		return unescape_volid(val, l->base_volid,
+				      sizeof(l->base_volid));
+	case 8: {
+		struct tm tm;
+		char *end;
+
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(val, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (!end || *end)
+			return -1;
+		l->created = (int64_t)timegm(&tm);
+		return 0;
+	}
+	}
+	return -1;
+}
+
+int ms_link_parse(const uint8_t *blk, struct ms_link *l, char *why,
+		  size_t whylen)
+{
+	char line[LINE_MAX_LEN], *self, *tok, *save;
+	size_t len, magic_len = strlen(MS_LINK_MAGIC);
+	unsigned seen = 0;
+	unsigned long crc_rec;
+	uLong crc;
+
+	memset(l, 0, sizeof(*l));
+	if (memcmp(blk, MS_LINK_MAGIC, magic_len))
+		return MS_LINK_ABSENT;
+	for (len = 0; len < sizeof(line) - 1 && blk[len] != '\n'; len++)
+		if (blk[len] == 0)
+			break;
+	if (len == sizeof(line) - 1 || blk[len] != '\n')
+		return why_set(why, whylen, "the record line is not terminated");
+	memcpy(line, blk, len);
+	line[len] = '\0';
+	if (!ms_is_zero(blk + len + 1, MS_BLOCK - len - 1))
+		return why_set(why, whylen, "bytes after the record line");
+	self = strstr(line, SELF_KEY);
+	if (!self)
+		return why_set(why, whylen, "no self checksum");
+	if (strlen(self + strlen(SELF_KEY)) != 8 ||
+	    sscanf(self + strlen(SELF_KEY), "%8lx", &crc_rec) != 1)
+		return why_set(why, whylen, "bad self checksum");
+	crc = crc32(0L, (const Bytef *)line, (uInt)(self - line));
+	if (crc != crc_rec)
+		return why_set(why, whylen,
+			       "self checksum does not match the record");
+	*self = '\0';
+	for (tok = strtok_r(line + magic_len, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq)
+			return why_set(why, whylen, "a field without '='");
+		*eq = '\0';
+		if (parse_field(l, tok, eq + 1, &seen) < 0) {
+			if (why)
+				snprintf(why, whylen, "bad field '%s'", tok);
+			return MS_LINK_CORRUPT;
+		}
+	}
+	if (seen != (1u << 9) - 1)
+		return why_set(why, whylen, "fields missing");
+	if (l->blocks == 0)
+		return why_set(why, whylen, "an image of zero blocks");
+	return MS_LINK_FOUND;
+}
+
+void ms_fingerprint(uint32_t start, uint32_t nwa, const uint8_t *vdset,
+		    int vdset_blocks, uint8_t out[MS_FP_LEN])
+{
+	struct ms_md5 h;
+	char intro[64];
+	int n;
+
+	n = snprintf(intro, sizeof(intro), "mstools_fp_v1 %u %u\n", start,
+		     nwa);
+	memset(out, 0, MS_FP_LEN);
+	if (ms_md5_start(&h) < 0)
+		return;
+	ms_md5_add(&h, intro, (size_t)n);
+	ms_md5_add(&h, vdset, (size_t)vdset_blocks * MS_BLOCK);
+	ms_md5_end(&h, out);
+}

@@ -1,0 +1,66 @@
+/*
+ * Link records and disc fingerprints (DESIGN section 4).
+ *
+ * mkms writes a link record into block 0 of every image: the first block
+ * of the system area, which readers ignore.  It is one line of text, then
+ * zeros:
+ *
+ *   mstools_link_v1 start=S blocks=B base=session|blank base_last=L
+ *   base_nwa=N base_sessions=K base_fp=<32 hex> base_volid=V
+ *   created=YYYY-MM-DDTHH:MM:SSZ self=<8 hex>
+ *
+ * (one line, single spaces, ending in a newline).  base_volid escapes
+ * '%', blanks and bytes outside 0x21..0x7e as %XX.  self is the CRC-32
+ * (zlib) of every byte before " self=".  For base=blank, base_last and
+ * base_sessions are 0 and base_fp is 32 zeros.
+ *
+ * The fingerprint of a disc in a given state is the MD5 of
+ *   "mstools_fp_v1 <start> <nwa>\n"
+ * followed by the descriptor set of its last session: the blocks from
+ * start + 16 up to and including the set terminator, as on the disc.
+ */
+#ifndef MS_LINK_H
+#define MS_LINK_H
+
+#include <stdint.h>
+
+#include "ctx.h"
+#include "iso9660.h"
+
+#define MS_LINK_MAGIC		"mstools_link_v1 "
+#define MS_FP_LEN		16
+#define MS_FP_HEX_LEN		(2 * MS_FP_LEN)
+
+struct ms_link {
+	uint32_t start;			/* where the image goes */
+	uint32_t blocks;		/* its size */
+	int base_blank;			/* built for a blank medium */
+	uint32_t base_last;		/* real start of the base's last session */
+	uint32_t base_nwa;		/* the base's next writable address */
+	uint32_t base_sessions;
+	uint8_t base_fp[MS_FP_LEN];
+	char base_volid[MS_VD_VOLUME_ID_LEN + 1];
+	int64_t created;		/* Unix time */
+};
+
+/* Write the record as a whole block: the line, then zeros. */
+int ms_link_format(const struct ms_link *l, uint8_t *blk);
+
+enum ms_link_result {
+	MS_LINK_ABSENT = 0,	/* no magic: not made by mkms */
+	MS_LINK_FOUND = 1,
+	MS_LINK_CORRUPT = -1,	/* magic present, record damaged */
+};
+
+/*
+ * Parse a block.  On MS_LINK_CORRUPT, why (if not NULL) says what is
+ * wrong.
+ */
+int ms_link_parse(const uint8_t *blk, struct ms_link *l, char *why,
+		  size_t whylen);
+
+/* The fingerprint over a session start, an NWA and a descriptor set. */
+void ms_fingerprint(uint32_t start, uint32_t nwa, const uint8_t *vdset,
+		    int vdset_blocks, uint8_t out[MS_FP_LEN]);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * Media: where sessions live.  A medium is named the way libburn names
+ * drives (DESIGN section 2):
+ *
+ *   stdio:PATH, a regular file, a missing file, or a block device that is
+ *   not an optical drive: a file medium, libburn's stdio pseudo-drive;
+ *   an optical drive address such as /dev/sr0: an MMC drive.
+ *
+ * All reads and writes go through libburn (burn_read_data and
+ * burn_random_access_write), bounded by the medium's size so that a short
+ * file reads as "beyond the end" rather than as zeros.
+ */
+#ifndef MS_MEDIUM_H
+#define MS_MEDIUM_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ctx.h"
+
+struct burn_drive;
+struct burn_drive_info;
+
+enum ms_medium_kind {
+	MS_MEDIUM_FILE,		/* stdio pseudo-drive */
+	MS_MEDIUM_DRIVE,	/* MMC optical drive */
+};
+
+enum ms_open_flags {
+	MS_OPEN_WRITE = 1 << 0,	/* will write: take the exclusive lock */
+};
+
+/* The libburn profile number libburn gives stdio pseudo-drives. */
+#define MS_PROFILE_STDIO 0xffff
+
+struct ms_medium;
+
+/* Optional hook seen by every block read from a medium. */
+typedef void (*ms_read_hook)(void *arg, uint32_t lba, uint32_t count,
+			     const uint8_t *data);
+
+struct ms_medium {
+	char *name;		/* as the user gave it, for messages */
+	char *path;		/* file path or drive address */
+	enum ms_medium_kind kind;
+	struct burn_drive_info *infos;
+	struct burn_drive *drive;
+	int profile;
+	char profile_name[80];
+	int exists;		/* files: 0 while the file is missing */
+	int is_blockdev;	/* files: a block device */
+	uint64_t size_blocks;	/* files: whole 2048-byte blocks readable */
+	uint32_t offset;	/* disc address of block 0 (session images) */
+	uint64_t blocks_read;	/* every block read, for --verbose */
+	int lock_fd;		/* files: holds the flock, -1 if none */
+	int created;		/* files: the lock created the file */
+	int readahead;		/* serve small reads from a run read ahead */
+	ms_read_hook read_hook;
+	void *read_hook_arg;
+	/* a small read-ahead cache for block-by-block readers (libisofs) */
+	uint8_t *cache;
+	uint32_t cache_lba, cache_count;
+};
+
+/*
+ * Start libburn and libisofs with printing off: their messages are queued
+ * and folded into ours.  prog prefixes nothing; it names the caller in
+ * libburn's own records.
+ */
+int ms_lib_init(struct ms_ctx *c);
+void ms_lib_finish(void);
+
+/* Open a medium by name.  MS_OPEN_WRITE also takes the exclusive lock. */
+int ms_medium_open(struct ms_ctx *c, const char *name, unsigned flags,
+		   struct ms_medium **out);
+void ms_medium_close(struct ms_medium *m);
+
+/*
+ * Read count blocks at disc address lba.  Fails, naming the block, if the
+ * range is beyond the end of the medium or unreadable.
+ */
+int ms_medium_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
+		   uint32_t count, uint8_t *buf);
+
+/*
+ * Read up to count blocks; blocks beyond the end of a file medium read as
+ * zeros.  *got (may be NULL) tells how many were really there.
+ */
+int ms_medium_read_upto(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
+			uint32_t count, uint8_t *buf, uint32_t *got);
+
+enum ms_write_flags {
+	MS_WRITE_SYNC = 1 << 0,	/* flush to stable storage afterwards */
+};
+
+/* Write count blocks at lba of a file medium or overwriteable disc. */
+int ms_medium_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
+		    uint32_t count, const uint8_t *buf, unsigned flags);
+
+/*
+ * Take the exclusive write lock of a file medium (non-blocking): a second
+ * writer fails at once with MS_EXIT_FAILURE and "medium busy".  Drives are
+ * locked by libburn's exclusive grab.
+ */
+int ms_medium_lock(struct ms_medium *m, struct ms_ctx *c);
+
+/* Re-read the size of a file medium after writing. */
+int ms_medium_refresh(struct ms_medium *m, struct ms_ctx *c);
+
+/* Free bytes from byte address start on (libburn's estimate). */
+int64_t ms_medium_free_bytes(struct ms_medium *m, uint64_t start_byte);
+
+/* Fold pending libburn messages into ": text" on the context message. */
+void ms_burn_msgs_append(struct ms_ctx *c);
+void ms_burn_msgs_drop(void);
+
+#endif

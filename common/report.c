@@ -1,0 +1,379 @@
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "report.h"
+#include "util.h"
+
+static const char *kind_name(const struct ms_layout *l)
+{
+	if (l->status == MS_STATUS_IMAGE)
+		return "image";
+	return l->kind == MS_MEDIUM_DRIVE ? "drive" : "file";
+}
+
+void ms_link_summary(const struct ms_layout *l, const struct ms_session *s,
+		     char *buf, size_t size)
+{
+	const struct ms_session *base;
+
+	if (s->link_state == MS_LINK_CORRUPT) {
+		snprintf(buf, size, "corrupt");
+		return;
+	}
+	if (s->link_state != MS_LINK_FOUND) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (s->link.base_blank) {
+		snprintf(buf, size, "blank");
+		return;
+	}
+	base = ms_layout_session_at(l, s->link.base_last);
+	if (base && base != s)
+		snprintf(buf, size, "session %d", base->number);
+	else
+		snprintf(buf, size, "block %u", s->link.base_last);
+}
+
+static void print_blocks(FILE *f, const char *label, uint64_t blocks)
+{
+	char human[32];
+
+	ms_human_blocks(blocks, human, sizeof(human));
+	fprintf(f, "%-14s%" PRIu64 " blocks (%s)\n", label, blocks, human);
+}
+
+static void print_link(FILE *f, const struct ms_link *k)
+{
+	char fp[MS_FP_HEX_LEN + 1], created[32];
+
+	ms_hex(k->base_fp, MS_FP_LEN, fp);
+	ms_time_format(k->created, created, sizeof(created));
+	fprintf(f, "%-14sstart %u, %u blocks, built %s\n", "link record",
+		k->start, k->blocks, created);
+	if (k->base_blank) {
+		fprintf(f, "%-14sblank medium\n", "built for");
+		return;
+	}
+	fprintf(f, "%-14s%u session%s, last at %u, next writable %u\n",
+		"built for", k->base_sessions, k->base_sessions == 1 ? "" : "s",
+		k->base_last, k->base_nwa);
+	fprintf(f, "%-14s%s (volume id '%s')\n", "base print", fp,
+		k->base_volid);
+}
+
+void ms_report_table(FILE *f, const struct ms_layout *l)
+{
+	char fp[MS_FP_HEX_LEN + 1], created[32], link[32];
+	int i;
+
+	fprintf(f, "%-14s%s\n", "medium", l->medium);
+	fprintf(f, "%-14s%s\n", "profile",
+		l->status == MS_STATUS_IMAGE ? "session image" :
+		l->profile_name);
+	fprintf(f, "%-14s%s\n", "status", ms_status_name(l->status));
+	fprintf(f, "%-14s%d\n", "sessions", l->nsessions);
+	if (l->status == MS_STATUS_IMAGE) {
+		const struct ms_session *s = &l->sessions[0];
+
+		fprintf(f, "%-14s%u to %u\n", "written at", s->start,
+			s->start + s->blocks - 1);
+		if (s->link_state == MS_LINK_FOUND)
+			print_link(f, &s->link);
+	} else {
+		if (l->status == MS_STATUS_APPENDABLE ||
+		    l->status == MS_STATUS_BLANK) {
+			fprintf(f, "%-14s%u\n", "next address", l->nwa);
+			print_blocks(f, "free", l->free_blocks);
+		}
+		print_blocks(f, "capacity", l->capacity_blocks);
+		if (l->status == MS_STATUS_APPENDABLE ||
+		    l->status == MS_STATUS_BLANK)
+			fprintf(f, "%-14s%u blocks for the next session (%s)\n",
+				"overhead", l->overhead_blocks,
+				l->overhead_note);
+		if (l->has_fp) {
+			ms_hex(l->fp, MS_FP_LEN, fp);
+			fprintf(f, "%-14s%s\n", "fingerprint", fp);
+		}
+	}
+	if (l->broken)
+		fprintf(f, "%-14sbroken at block %u: %s\n", "chain",
+			l->break_lba, l->break_reason);
+	if (!l->nsessions)
+		return;
+	fprintf(f, "\n%7s %10s %10s %10s  %-32s %-6s %-3s %-20s  %s\n",
+		"session", "start", "blocks", "end", "volume id", "joliet",
+		"rr", "created", "linked to");
+	for (i = 0; i < l->nsessions; i++) {
+		const struct ms_session *s = &l->sessions[i];
+
+		ms_time_format(s->created, created, sizeof(created));
+		ms_link_summary(l, s, link, sizeof(link));
+		fprintf(f, "%7d %10u %10u %10u  %-32s %-6s %-3s %-20s  %s\n",
+			s->number, s->start, s->blocks,
+			s->blocks ? s->start + s->blocks - 1 : s->start,
+			s->readable ? s->volume_id : "(unreadable)",
+			s->joliet ? "yes" : "no", s->rockridge ? "yes" : "no",
+			created, link);
+	}
+}
+
+static void json_link(struct ms_json *j, const struct ms_layout *l,
+		      const struct ms_session *s)
+{
+	char fp[MS_FP_HEX_LEN + 1], created[32];
+	const struct ms_session *base;
+
+	if (s->link_state == MS_LINK_ABSENT) {
+		ms_json_null(j, "link");
+		return;
+	}
+	ms_json_object(j, "link");
+	ms_json_bool(j, "valid", s->link_state == MS_LINK_FOUND);
+	if (s->link_state == MS_LINK_CORRUPT) {
+		ms_json_string(j, "error", s->link_why);
+		ms_json_end_object(j);
+		return;
+	}
+	ms_hex(s->link.base_fp, MS_FP_LEN, fp);
+	ms_time_format(s->link.created, created, sizeof(created));
+	ms_json_uint(j, "start", s->link.start);
+	ms_json_uint(j, "blocks", s->link.blocks);
+	ms_json_string(j, "base", s->link.base_blank ? "blank" : "session");
+	ms_json_uint(j, "base_last", s->link.base_last);
+	ms_json_uint(j, "base_nwa", s->link.base_nwa);
+	ms_json_uint(j, "base_sessions", s->link.base_sessions);
+	ms_json_string(j, "base_fp", fp);
+	ms_json_string(j, "base_volid", s->link.base_volid);
+	ms_json_string(j, "created", created);
+	base = s->link.base_blank ? NULL :
+	       ms_layout_session_at(l, s->link.base_last);
+	if (base && base != s)
+		ms_json_uint(j, "base_session", (uint64_t)base->number);
+	else
+		ms_json_null(j, "base_session");
+	ms_json_end_object(j);
+}
+
+void ms_report_json(FILE *f, const struct ms_layout *l)
+{
+	struct ms_json j;
+	char fp[MS_FP_HEX_LEN + 1], created[32];
+	int i;
+
+	ms_json_init(&j, f);
+	ms_json_object(&j, NULL);
+	ms_json_string(&j, "medium", l->medium);
+	ms_json_string(&j, "kind", kind_name(l));
+	ms_json_string(&j, "profile", l->status == MS_STATUS_IMAGE ?
+		       "session image" : l->profile_name);
+	ms_json_uint(&j, "profile_number", (uint64_t)l->profile);
+	ms_json_string(&j, "status", ms_status_name(l->status));
+	ms_json_uint(&j, "msc1", l->msc1);
+	ms_json_uint(&j, "last_session_start", l->last_start);
+	ms_json_uint(&j, "next_writable", l->nwa);
+	ms_json_uint(&j, "free_blocks", l->free_blocks);
+	ms_json_uint(&j, "capacity_blocks", l->capacity_blocks);
+	ms_json_uint(&j, "next_session_overhead_blocks", l->overhead_blocks);
+	if (l->has_fp) {
+		ms_hex(l->fp, MS_FP_LEN, fp);
+		ms_json_string(&j, "fingerprint", fp);
+	} else {
+		ms_json_null(&j, "fingerprint");
+	}
+	ms_json_object(&j, "chain");
+	ms_json_bool(&j, "complete", !l->broken);
+	if (l->broken) {
+		ms_json_uint(&j, "break_block", l->break_lba);
+		ms_json_string(&j, "reason", l->break_reason);
+	}
+	ms_json_end_object(&j);
+	ms_json_array(&j, "sessions");
+	for (i = 0; i < l->nsessions; i++) {
+		const struct ms_session *s = &l->sessions[i];
+
+		ms_json_object(&j, NULL);
+		ms_json_uint(&j, "number", (uint64_t)s->number);
+		ms_json_uint(&j, "start", s->start);
+		ms_json_uint(&j, "blocks", s->blocks);
+		ms_json_uint(&j, "end", s->blocks ? s->start + s->blocks - 1 :
+			     s->start);
+		ms_json_uint(&j, "tracks", (uint64_t)s->tracks);
+		if (s->readable)
+			ms_json_string(&j, "volume_id", s->volume_id);
+		else
+			ms_json_null(&j, "volume_id");
+		ms_json_bool(&j, "joliet", s->joliet > 0);
+		ms_json_bool(&j, "rockridge", s->rockridge);
+		if (s->created >= 0) {
+			ms_time_format(s->created, created, sizeof(created));
+			ms_json_string(&j, "created", created);
+		} else {
+			ms_json_null(&j, "created");
+		}
+		json_link(&j, l, s);
+		ms_json_end_object(&j);
+	}
+	ms_json_end_array(&j);
+	ms_json_end_object(&j);
+}
+
+void ms_report_msinfo(FILE *f, const struct ms_layout *l)
+{
+	fprintf(f, "%u,%u\n", l->msc1, l->nwa);
+}
+
+/* The map: regions of the block space, each drawn with one glyph. */
+#define GLYPH_GAP	'.'
+#define GLYPH_NEXT	'+'
+#define GLYPH_FREE	'_'
+
+struct region {
+	uint64_t blocks;
+	char glyph;
+};
+
+static int build_regions(const struct ms_layout *l, uint64_t end,
+			 struct region *r, int max)
+{
+	uint64_t pos = 0;
+	int n = 0, i;
+
+	for (i = 0; i < l->nsessions && n + 3 < max; i++) {
+		const struct ms_session *s = &l->sessions[i];
+
+		if (s->start >= end)
+			break;
+		if (s->start > pos) {
+			r[n].blocks = s->start - pos;
+			r[n++].glyph = GLYPH_GAP;
+		}
+		r[n].blocks = s->blocks;
+		if (s->start + (uint64_t)s->blocks > end)
+			r[n].blocks = end - s->start;
+		r[n++].glyph = (char)('0' + s->number % 10);
+		pos = s->start + (uint64_t)s->blocks;
+	}
+	if (end > pos && n + 2 < max) {
+		uint64_t nwa = l->nwa > pos ? l->nwa : pos;
+
+		if (nwa > end)
+			nwa = end;
+		if (nwa > pos) {
+			r[n].blocks = nwa - pos;
+			r[n++].glyph = GLYPH_GAP;
+		}
+		if (end > nwa && l->overhead_blocks &&
+		    (l->status == MS_STATUS_APPENDABLE ||
+		     l->status == MS_STATUS_BLANK)) {
+			uint64_t o = l->overhead_blocks;
+
+			if (o > end - nwa)
+				o = end - nwa;
+			r[n].blocks = o;
+			r[n++].glyph = GLYPH_NEXT;
+			nwa += o;
+		}
+		if (end > nwa) {
+			r[n].blocks = end - nwa;
+			r[n++].glyph = l->status == MS_STATUS_CLOSED ?
+				       GLYPH_GAP : GLYPH_FREE;
+		}
+	}
+	return n;
+}
+
+/*
+ * Share width columns among regions in proportion to their blocks, each
+ * region getting at least one column (largest remainders get the rest).
+ */
+static void draw_bar(FILE *f, const struct region *r, int n, int width)
+{
+	uint64_t total = 0;
+	int *cols, i, used = 0;
+	double *rem;
+
+	for (i = 0; i < n; i++)
+		total += r[i].blocks;
+	if (n == 0 || total == 0 || width < n) {
+		fputs("|", f);
+		for (i = 0; i < n && i < width; i++)
+			fputc(r[i].glyph, f);
+		fputs("|\n", f);
+		return;
+	}
+	cols = calloc((size_t)n, sizeof(*cols));
+	rem = calloc((size_t)n, sizeof(*rem));
+	if (!cols || !rem)
+		goto out;
+	for (i = 0; i < n; i++) {
+		double exact = (double)r[i].blocks * (width - n) / (double)total;
+
+		cols[i] = 1 + (int)exact;
+		rem[i] = exact - (int)exact;
+		used += cols[i];
+	}
+	while (used < width) {
+		int best = 0;
+
+		for (i = 1; i < n; i++)
+			if (rem[i] > rem[best])
+				best = i;
+		cols[best]++;
+		rem[best] = -1;
+		used++;
+	}
+	fputc('|', f);
+	for (i = 0; i < n; i++) {
+		int k;
+
+		for (k = 0; k < cols[i]; k++)
+			fputc(r[i].glyph, f);
+	}
+	fputs("|\n", f);
+out:
+	free(cols);
+	free(rem);
+}
+
+void ms_report_map(FILE *f, const struct ms_layout *l, int width)
+{
+	struct region r[64];
+	uint64_t end = l->capacity_blocks, used;
+	char human[32];
+	int n;
+
+	if (width < 20)
+		width = 20;
+	used = l->nwa;
+	if (end < used)
+		end = used;
+	if (l->nsessions) {
+		const struct ms_session *s = &l->sessions[l->nsessions - 1];
+
+		if (end < (uint64_t)s->start + s->blocks)
+			end = (uint64_t)s->start + s->blocks;
+	}
+	ms_human_blocks(end, human, sizeof(human));
+	fprintf(f, "%s: %s, %s, %d session%s, %" PRIu64 " blocks (%s)\n",
+		l->medium, l->status == MS_STATUS_IMAGE ? "session image" :
+		l->profile_name, ms_status_name(l->status), l->nsessions,
+		l->nsessions == 1 ? "" : "s", end, human);
+	if (l->nsessions > 60)
+		fprintf(f, "(the first 60 sessions are drawn)\n");
+	n = build_regions(l, end, r, 64);
+	draw_bar(f, r, n, width);
+	if (used > 0 && used * 4 < end) {
+		ms_human_blocks(used, human, sizeof(human));
+		fprintf(f, "written part, blocks 0 to %" PRIu64 " (%s):\n",
+			used, human);
+		n = build_regions(l, used, r, 64);
+		draw_bar(f, r, n, width);
+	}
+	fprintf(f, "1-9,0 sessions by number   %c gaps, heads and lead-in/out   "
+		"%c next session's overhead   %c free\n", GLYPH_GAP, GLYPH_NEXT,
+		GLYPH_FREE);
+}

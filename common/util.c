@@ -1,0 +1,103 @@
+#include <errno.h>
+#include <stdint.h>
+#include <libisofs/libisofs.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "iso9660.h"
+#include "util.h"
+
+void ms_hex(const uint8_t *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int nibble(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int ms_unhex(const char *in, size_t n, uint8_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int hi = nibble(in[2 * i]), lo;
+
+		if (hi < 0)
+			return -1;
+		lo = nibble(in[2 * i + 1]);
+		if (lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int ms_parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int ms_md5_start(struct ms_md5 *h)
+{
+	return iso_md5_start(&h->ctx) < 0 ? -1 : 0;
+}
+
+void ms_md5_add(struct ms_md5 *h, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		int n = len > INT_MAX / 2 ? INT_MAX / 2 : (int)len;
+
+		iso_md5_compute(h->ctx, (char *)p, n);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void ms_md5_end(struct ms_md5 *h, uint8_t out[16])
+{
+	iso_md5_end(&h->ctx, (char *)out);
+}
+
+void ms_human_blocks(uint64_t blocks, char *buf, size_t size)
+{
+	static const char *units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)blocks * (MS_BLOCK / 1024);
+	int u = 0;
+
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 10 && u > 0)
+		snprintf(buf, size, "%.1f %s", v, units[u]);
+	else
+		snprintf(buf, size, "%.0f %s", v, units[u]);
+}

@@ -1,0 +1,28 @@
+/* Small helpers shared by common/ and the tools. */
+#ifndef MS_UTIL_H
+#define MS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Lowercase hex of n bytes into out (2n + 1 bytes). */
+void ms_hex(const uint8_t *in, size_t n, char *out);
+
+/* Parse exactly 2n hex digits.  Returns 0, or -1 if not hex. */
+int ms_unhex(const char *in, size_t n, uint8_t *out);
+
+/* Parse a decimal uint32 that fills all of s.  Returns 0 or -1. */
+int ms_parse_u32(const char *s, uint32_t *out);
+
+/* MD5 over a buffer list, through libisofs' implementation. */
+struct ms_md5 {
+	void *ctx;
+};
+int ms_md5_start(struct ms_md5 *h);
+void ms_md5_add(struct ms_md5 *h, const void *data, size_t len);
+void ms_md5_end(struct ms_md5 *h, uint8_t out[16]);
+
+/* Human readable size of a block count: "1.5 MiB". */
+void ms_human_blocks(uint64_t blocks, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * lsms: show the session layout of a disc, a disc file or a session image.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exit.h"
+#include "layout.h"
+#include "medium.h"
+#include "report.h"
+
+enum output {
+	OUT_TABLE,
+	OUT_JSON,
+	OUT_MSINFO,
+	OUT_MAP,
+};
+
+struct lsms {
+	enum output output;
+	int verbose;
+	enum ms_progress_mode progress;
+	const char *medium;
+};
+
+enum {
+	OPT_MAP = 256,
+	OPT_PROGRESS,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "map", no_argument, NULL, OPT_MAP },
+	{ "msinfo", no_argument, NULL, 'm' },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lsms [-hjmqv] [--map] [--progress=when] [--version] "
+		"medium\n");
+}
+
+static void help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "Show the session layout of a disc, a disc file or a session "
+	       "image.\n\n"
+	       "  -j, --json        one JSON object (see lsms(1))\n"
+	       "  -m, --msinfo      print msc1,nwa like cdrecord -msinfo\n"
+	       "      --map         draw the medium to scale\n"
+	       "      --progress=when  auto, always or never\n"
+	       "  -q, --quiet       no warnings\n"
+	       "  -v, --verbose     notes on what was read\n"
+	       "  -h, --help        this text\n"
+	       "      --version     the version\n\n"
+	       "exit status: 0 ok, 1 failure or broken session chain, "
+	       "2 usage, 4 medium unsuitable\n");
+}
+
+static int set_output(struct lsms *o, enum output out)
+{
+	if (o->output != OUT_TABLE && o->output != out) {
+		ms_cli_error("--json, --msinfo and --map exclude each other");
+		return -1;
+	}
+	o->output = out;
+	return 0;
+}
+
+static int msinfo_refusal(const struct ms_layout *l)
+{
+	switch (l->status) {
+	case MS_STATUS_APPENDABLE:
+		return 0;
+	case MS_STATUS_BLANK:
+		ms_cli_error("'%s' is blank: no session to continue from",
+			     l->medium);
+		break;
+	case MS_STATUS_CLOSED:
+		ms_cli_error("'%s' is closed: no further session can be "
+			     "written", l->medium);
+		break;
+	case MS_STATUS_IMAGE:
+		ms_cli_error("'%s' is a session image, not a medium",
+			     l->medium);
+		break;
+	default:
+		ms_cli_error("'%s' is not writable", l->medium);
+	}
+	return MS_EXIT_UNSUITABLE;
+}
+
+int main(int argc, char **argv)
+{
+	struct lsms o = { 0 };
+	struct ms_ctx c;
+	struct ms_medium *m = NULL;
+	struct ms_layout l;
+	int ch, ret = MS_EXIT_OK;
+
+	ms_cli_init("lsms", &c);
+	while ((ch = getopt_long(argc, argv, "hjmqv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			help();
+			return MS_EXIT_OK;
+		case 'j':
+			if (set_output(&o, OUT_JSON) < 0)
+				return MS_EXIT_USAGE;
+			break;
+		case 'm':
+			if (set_output(&o, OUT_MSINFO) < 0)
+				return MS_EXIT_USAGE;
+			break;
+		case 'q':
+			ms_quiet = 1;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case OPT_MAP:
+			if (set_output(&o, OUT_MAP) < 0)
+				return MS_EXIT_USAGE;
+			break;
+		case OPT_PROGRESS:
+			if (ms_cli_progress_mode(optarg, &o.progress) < 0) {
+				ms_cli_error("bad --progress '%s': want auto, "
+					     "always or never", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
+		case OPT_VERSION:
+			ms_cli_version();
+			return MS_EXIT_OK;
+		default:
+			usage(stderr);
+			return MS_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (argc != 1) {
+		ms_cli_error(argc ? "one medium at a time" : "no medium given");
+		usage(stderr);
+		return MS_EXIT_USAGE;
+	}
+	o.medium = argv[0];
+	c.verbose = o.verbose;
+
+	if (ms_medium_open(&c, o.medium, 0, &m) < 0 ||
+	    ms_layout_read(&c, m, &l) < 0) {
+		ret = ms_cli_fail(&c);
+		goto out;
+	}
+	ms_note(&c, "read %llu blocks of '%s'",
+		(unsigned long long)l.blocks_read, o.medium);
+
+	switch (o.output) {
+	case OUT_TABLE:
+		ms_report_table(stdout, &l);
+		break;
+	case OUT_JSON:
+		ms_report_json(stdout, &l);
+		break;
+	case OUT_MAP:
+		ms_report_map(stdout, &l, ms_cli_columns(STDOUT_FILENO) - 2);
+		break;
+	case OUT_MSINFO:
+		ret = msinfo_refusal(&l);
+		if (ret == MS_EXIT_OK && l.broken)
+			break;
+		if (ret == MS_EXIT_OK)
+			ms_report_msinfo(stdout, &l);
+		break;
+	}
+	if (l.broken) {
+		ms_cli_error("session chain of '%s' is broken at block %u: %s",
+			     o.medium, l.break_lba, l.break_reason);
+		if (ret == MS_EXIT_OK)
+			ret = MS_EXIT_FAILURE;
+	}
+	ms_layout_release(&l);
+out:
+	ms_medium_close(m);
+	ms_lib_finish();
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		ms_cli_error("cannot write to standard output");
+		if (ret == MS_EXIT_OK)
+			ret = MS_EXIT_FAILURE;
+	}
+	return ret;
+}
