@@ -38,7 +38,7 @@ int ms_lib_init(struct ms_ctx *c)
 		return ms_fail(c, MS_EXIT_FAILURE, "cannot start libisofs: %s",
 			       iso_error_to_msg(ret));
 	}
-	iso_set_msgs_severities("NEVER", "NEVER", "");
+	iso_set_msgs_severities("WARNING", "NEVER", "");
 	lib_started = 1;
 	return 0;
 }

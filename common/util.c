@@ -65,6 +65,7 @@ int ms_parse_u32(const char *s, uint32_t *out)
 
 int ms_md5_start(struct ms_md5 *h)
 {
+	h->ctx = NULL;
 	return iso_md5_start(&h->ctx) < 0 ? -1 : 0;
 }
 

@@ -1,0 +1,638 @@
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <libburn/libburn.h>
+#include <libisofs/libisofs.h>
+
+#include "build.h"
+#include "exit.h"
+#include "iso9660.h"
+#include "isosrc.h"
+
+/* libisofs' ring buffer between its writer thread and us, in blocks */
+#define FIFO_BLOCKS	(16 * 1024 * 1024 / MS_BLOCK)
+
+struct ms_build {
+	struct ms_build_opts opts;
+	IsoImage *image;
+	IsoDataSource *src;
+	struct ms_medium *base;
+	uint32_t start;
+	int import;
+	time_t now;
+	struct ms_link link;
+	struct burn_source *out;
+	uint64_t size;
+	uint64_t produced;
+	uint32_t failed_lba;
+};
+
+static int iso_fail(struct ms_ctx *c, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Record a libisofs failure, with its own words for it. */
+static int iso_fail(struct ms_ctx *c, int ret, const char *fmt, ...)
+{
+	char what[MS_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	ms_fail(c, MS_EXIT_FAILURE, "%s: %s", what, iso_error_to_msg(ret));
+	ms_iso_msgs(c);
+	return -1;
+}
+
+static int sev_is_failure(const char *sev)
+{
+	return !strcmp(sev, "SORRY") || !strcmp(sev, "FAILURE") ||
+	       !strcmp(sev, "FATAL") || !strcmp(sev, "ABORT") ||
+	       !strcmp(sev, "MISHAP");
+}
+
+int ms_iso_msgs(struct ms_ctx *c)
+{
+	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
+	int code, imgid, ret = 0;
+	size_t n;
+
+	while (iso_obtain_msgs("ALL", &code, &imgid, text, sev) > 0) {
+		n = strlen(text);
+		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '.'))
+			text[--n] = '\0';
+		if (n > 1 && text[0] >= 'A' && text[0] <= 'Z' &&
+		    text[1] >= 'a' && text[1] <= 'z')
+			text[0] = (char)(text[0] - 'A' + 'a');
+		if (sev_is_failure(sev)) {
+			if (ret == 0 && !c->status)
+				ms_fail(c, MS_EXIT_FAILURE, "%s", text);
+			else if (ret == 0) {
+				n = strlen(c->msg);
+				snprintf(c->msg + n, sizeof(c->msg) - n,
+					 " (libisofs: %s)", text);
+			}
+			ret = -1;
+		} else {
+			ms_note(c, "libisofs: %s", text);
+		}
+	}
+	return ret;
+}
+
+static void clamp_times(struct ms_build *b, IsoNode *node)
+{
+	time_t mtime;
+
+	if (b->opts.epoch < 0)
+		return;
+	mtime = iso_node_get_mtime(node);
+	if (mtime > (time_t)b->opts.epoch) {
+		mtime = (time_t)b->opts.epoch;
+		iso_node_set_mtime(node, mtime);
+	}
+	iso_node_set_atime(node, mtime);
+	iso_node_set_ctime(node, mtime);
+}
+
+static void set_new_dir_attrs(struct ms_build *b, IsoNode *node)
+{
+	iso_node_set_permissions(node, 0755);
+	iso_node_set_mtime(node, b->now);
+	iso_node_set_atime(node, b->now);
+	iso_node_set_ctime(node, b->now);
+}
+
+int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
+		 struct ms_medium *base, const struct ms_layout *l,
+		 int import, uint32_t start, struct ms_build **out)
+{
+	struct ms_build *b;
+	IsoReadOpts *ropts = NULL;
+	const char *volid;
+	int ret;
+
+	*out = NULL;
+	if (ms_lib_init(c) < 0)
+		return -1;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	b->opts = *o;
+	b->base = base;
+	b->start = start;
+	b->import = import;
+	if (o->epoch >= 0) {
+		b->now = (time_t)o->epoch;
+		iso_nowtime(&b->now, 1);
+	} else {
+		b->now = time(NULL);
+		iso_nowtime(&b->now, 2);
+	}
+	iso_set_local_charset("UTF-8", 0);
+
+	ret = iso_image_new(MS_DEFAULT_VOLID, &b->image);
+	if (ret < 0) {
+		iso_fail(c, ret, "cannot create an image");
+		goto fail;
+	}
+	iso_tree_set_follow_symlinks(b->image, 0);
+	iso_tree_set_ignore_hidden(b->image, 0);
+	iso_image_set_ignore_aclea(b->image, 3);
+
+	b->link.start = start;
+	b->link.base_blank = !import;
+	b->link.created = (int64_t)b->now;
+	if (import) {
+		const struct ms_session *last = &l->sessions[l->nsessions - 1];
+
+		b->link.base_last = l->last_start;
+		b->link.base_nwa = l->nwa;
+		b->link.base_sessions = (uint32_t)l->nsessions;
+		memcpy(b->link.base_fp, l->fp, MS_FP_LEN);
+		memcpy(b->link.base_volid, last->volume_id,
+		       sizeof(b->link.base_volid));
+
+		b->src = ms_isosrc_new(base, c, &b->failed_lba);
+		if (!b->src) {
+			ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+			goto fail;
+		}
+		ret = iso_read_opts_new(&ropts, 0);
+		if (ret < 0) {
+			iso_fail(c, ret, "cannot set up the import");
+			goto fail;
+		}
+		iso_read_opts_set_start_block(ropts, l->last_start);
+		iso_read_opts_set_preferjoliet(ropts, 0);
+		iso_read_opts_set_no_aaip(ropts, 0);
+		iso_read_opts_set_no_md5(ropts, 0);
+		iso_read_opts_auto_input_charset(ropts, 1);
+		c->status = 0;
+		ret = iso_image_import(b->image, b->src, ropts, NULL);
+		iso_read_opts_free(ropts);
+		if (ret < 0) {
+			if (c->status) {
+				ms_fail_prefix(c, "cannot import the last "
+					       "session of '%s'", base->name);
+			} else {
+				ms_fail(c, MS_EXIT_FAILURE,
+					"cannot import the last session of "
+					"'%s' (session at block %u, "
+					"last block read %u): %s", base->name,
+					l->last_start,
+					ms_isosrc_last_lba(b->src),
+					iso_error_to_msg(ret));
+				ms_iso_msgs(c);
+			}
+			goto fail;
+		}
+		ms_iso_msgs(c);
+	}
+	volid = o->volid;
+	if (!volid && !import)
+		volid = MS_DEFAULT_VOLID;
+	if (volid)
+		iso_image_set_volume_id(b->image, volid);
+	*out = b;
+	return 0;
+fail:
+	ms_build_free(b);
+	return -1;
+}
+
+static int split_path(const char *iso_path, char **dir, char **leaf)
+{
+	const char *slash;
+
+	slash = strrchr(iso_path, '/');
+	*dir = strndup(iso_path, slash ? (size_t)(slash - iso_path) : 0);
+	*leaf = strdup(slash ? slash + 1 : iso_path);
+	if (!*dir || !*leaf) {
+		free(*dir);
+		free(*leaf);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Drop a node and everything under it.  Not iso_node_remove_tree(): in
+ * libisofs 1.5.4 it tests the node type the wrong way round and crashes on
+ * files; iso_node_remove() releases a directory's children with it.
+ */
+static int remove_node(IsoNode *node)
+{
+	return iso_node_remove(node);
+}
+
+/* Find iso_path's node, or NULL.  Trailing slashes are ignored. */
+static IsoNode *lookup(struct ms_build *b, const char *iso_path)
+{
+	IsoNode *node = NULL;
+
+	if (iso_tree_path_to_node(b->image, iso_path, &node) != 1)
+		return NULL;
+	return node;
+}
+
+int ms_build_remove(struct ms_build *b, struct ms_ctx *c,
+		    const char *iso_path)
+{
+	IsoNode *node;
+	int ret;
+
+	if (iso_path[0] != '/')
+		return ms_fail(c, MS_EXIT_USAGE,
+			       "--rm wants an absolute path in the image, "
+			       "not '%s'", iso_path);
+	node = lookup(b, iso_path);
+	if (!node)
+		return ms_fail(c, MS_EXIT_USAGE,
+			       "cannot remove '%s': no such file or directory "
+			       "in the image", iso_path);
+	if (node == (IsoNode *)iso_image_get_root(b->image))
+		return ms_fail(c, MS_EXIT_USAGE, "cannot remove the root");
+	ret = remove_node(node);
+	if (ret < 0)
+		return iso_fail(c, ret, "cannot remove '%s'", iso_path);
+	return 0;
+}
+
+/* The directory at iso_path, made (with parents) if missing. */
+static int make_dirs(struct ms_build *b, struct ms_ctx *c,
+		     const char *iso_path, IsoDir **out)
+{
+	IsoDir *dir = iso_image_get_root(b->image);
+	char *copy, *part, *save;
+	int ret = 0;
+
+	copy = strdup(iso_path);
+	if (!copy)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	for (part = strtok_r(copy, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		IsoNode *node = NULL;
+		IsoDir *sub;
+
+		iso_image_dir_get_node(b->image, dir, part, &node, 0);
+		if (node && iso_node_get_type(node) == LIBISO_DIR) {
+			dir = (IsoDir *)node;
+			continue;
+		}
+		if (node) {
+			ret = remove_node(node);
+			if (ret < 0)
+				break;
+		}
+		ret = iso_tree_add_new_dir(dir, part, &sub);
+		if (ret < 0)
+			break;
+		set_new_dir_attrs(b, (IsoNode *)sub);
+		dir = sub;
+	}
+	free(copy);
+	if (ret < 0)
+		return iso_fail(c, ret, "cannot make directory '%s'", iso_path);
+	*out = dir;
+	return 0;
+}
+
+static const char *special_kind(mode_t mode)
+{
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISFIFO(mode))
+		return "a fifo";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "of unknown type";
+}
+
+static int add_tree(struct ms_build *b, struct ms_ctx *c, IsoDir *parent,
+		    const char *name, const char *path, int follow);
+
+/* Merge the entries of directory path into dir. */
+static int add_dir_entries(struct ms_build *b, struct ms_ctx *c, IsoDir *dir,
+			   const char *path)
+{
+	struct dirent *de;
+	DIR *d;
+	char *child;
+	int ret = 0;
+
+	d = opendir(path);
+	if (!d)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot read directory '%s'", path);
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (asprintf(&child, "%s/%s", path, de->d_name) < 0) {
+			ret = ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+			break;
+		}
+		ret = add_tree(b, c, dir, de->d_name, child, 0);
+		free(child);
+		if (ret < 0)
+			break;
+	}
+	if (!de && errno && ret == 0)
+		ret = ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				    "cannot read directory '%s'", path);
+	closedir(d);
+	return ret;
+}
+
+/*
+ * Put path into parent under name.  follow: a symlink named on the command
+ * line is followed (like cp -H); inside trees symlinks stay symlinks.
+ */
+static int add_tree(struct ms_build *b, struct ms_ctx *c, IsoDir *parent,
+		    const char *name, const char *path, int follow)
+{
+	struct stat st;
+	IsoNode *old = NULL, *node = NULL;
+	int ret;
+
+	if ((follow ? stat(path, &st) : lstat(path, &st)) < 0)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot add '%s'", path);
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
+		ms_warn(c, "skipping '%s': it is %s", path,
+			special_kind(st.st_mode));
+		return 0;
+	}
+	iso_image_dir_get_node(b->image, parent, name, &old, 0);
+	if (old && S_ISDIR(st.st_mode) &&
+	    iso_node_get_type(old) == LIBISO_DIR) {
+		node = old;
+	} else {
+		if (old) {
+			ret = remove_node(old);
+			if (ret < 0)
+				return iso_fail(c, ret, "cannot replace '%s'",
+						name);
+		}
+		iso_tree_set_follow_symlinks(b->image, follow);
+		ret = iso_tree_add_new_node(b->image, parent, name, path,
+					    &node);
+		iso_tree_set_follow_symlinks(b->image, 0);
+		if (ret < 0)
+			return iso_fail(c, ret, "cannot add '%s'", path);
+		clamp_times(b, node);
+	}
+	if (S_ISDIR(st.st_mode))
+		return add_dir_entries(b, c, (IsoDir *)node, path);
+	return 0;
+}
+
+/* libisofs wants absolute local paths; the leaf is not resolved. */
+static char *absolute(const char *path)
+{
+	char *cwd, *out;
+
+	if (path[0] == '/')
+		return strdup(path);
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return NULL;
+	if (asprintf(&out, "%s/%s", cwd, path) < 0)
+		out = NULL;
+	free(cwd);
+	return out;
+}
+
+static int add_source(struct ms_build *b, struct ms_ctx *c,
+		      const char *iso_path, const char *source);
+
+int ms_build_add(struct ms_build *b, struct ms_ctx *c, const char *iso_path,
+		 const char *source)
+{
+	char *abs = absolute(source);
+	int ret;
+
+	if (!abs)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot add '%s'", source);
+	ret = add_source(b, c, iso_path, abs);
+	free(abs);
+	return ret;
+}
+
+static int add_source(struct ms_build *b, struct ms_ctx *c,
+		      const char *iso_path, const char *source)
+{
+	struct stat st;
+	IsoDir *dir;
+	char *dname = NULL, *leaf = NULL, *copy = NULL;
+	int ret = -1;
+
+	if (stat(source, &st) < 0)
+		return ms_fail_errno(c, MS_EXIT_USAGE, errno, "cannot add '%s'",
+				     source);
+	if (S_ISDIR(st.st_mode)) {
+		if (make_dirs(b, c, iso_path ? iso_path : "/", &dir) < 0)
+			return -1;
+		return add_dir_entries(b, c, dir, source);
+	}
+	if (iso_path) {
+		if (split_path(iso_path, &dname, &leaf) < 0)
+			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	} else {
+		copy = strdup(source);
+		if (!copy)
+			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+			copy[strlen(copy) - 1] = '\0';
+		dname = strdup("/");
+		leaf = strdup(strrchr(copy, '/') ? strrchr(copy, '/') + 1 :
+			      copy);
+		if (!dname || !leaf) {
+			ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+			goto out;
+		}
+	}
+	if (!leaf[0]) {
+		/* "/dir/=file" puts the file into /dir under its own name */
+		const char *base = strrchr(source, '/');
+
+		free(leaf);
+		leaf = strdup(base ? base + 1 : source);
+		if (!leaf || !leaf[0]) {
+			ms_fail(c, MS_EXIT_USAGE, "cannot tell a name for '%s'",
+				source);
+			goto out;
+		}
+	}
+	if (make_dirs(b, c, dname, &dir) < 0)
+		goto out;
+	ret = add_tree(b, c, dir, leaf, source, 1);
+out:
+	free(copy);
+	free(dname);
+	free(leaf);
+	return ret;
+}
+
+/* Write options shared by the sizing and the real run. */
+static int make_opts(struct ms_build *b, struct ms_ctx *c, int sizing,
+		     IsoWriteOpts **out)
+{
+	IsoWriteOpts *o;
+	char sysarea[MS_SYSAREA_BLOCKS * MS_BLOCK];
+	char uuid[17];
+	struct tm tm;
+	int ret;
+
+	ret = iso_write_opts_new(&o, 0);
+	if (ret < 0)
+		return iso_fail(c, ret, "cannot set up the image");
+	iso_write_opts_set_iso_level(o, 3);
+	iso_write_opts_set_rockridge(o, b->opts.rockridge);
+	iso_write_opts_set_joliet(o, 1);
+	/* xorriso's default compliance, so that both read each other alike */
+	iso_write_opts_set_allow_deep_paths(o, 1);
+	iso_write_opts_set_allow_longer_paths(o, 1);
+	iso_write_opts_set_always_gmt(o, 1);
+	iso_write_opts_set_dir_rec_mtime(o, 1 | 2);
+	iso_write_opts_set_rrip_version_1_10(o, 1);
+	iso_write_opts_set_aaip_susp_1_10(o, 1);
+	iso_write_opts_set_omit_version_numbers(o, 2);
+	iso_write_opts_set_no_force_dots(o, 2);
+	if (b->opts.md5) {
+		iso_write_opts_set_aaip(o, 1);
+		iso_write_opts_set_record_md5(o, 1, 1);
+	}
+	iso_write_opts_set_ms_block(o, b->start);
+	iso_write_opts_set_appendable(o, b->import);
+	iso_write_opts_set_fifo_size(o, FIFO_BLOCKS);
+	gmtime_r(&b->now, &tm);
+	strftime(uuid, sizeof(uuid), "%Y%m%d%H%M%S00", &tm);
+	iso_write_opts_set_pvd_times(o, b->now, b->now, 0, 0, uuid);
+	memset(sysarea, 0, sizeof(sysarea));
+	if (!sizing && ms_link_format(&b->link, (uint8_t *)sysarea) < 0) {
+		iso_write_opts_free(o);
+		return ms_fail(c, MS_EXIT_FAILURE, "cannot format link record");
+	}
+	ret = iso_write_opts_set_system_area(o, sysarea, 0, 0);
+	if (ret >= 0 && sizing)
+		ret = iso_write_opts_set_will_cancel(o, 1);
+	if (ret < 0) {
+		iso_write_opts_free(o);
+		return iso_fail(c, ret, "cannot set up the image");
+	}
+	*out = o;
+	return 0;
+}
+
+int ms_build_start(struct ms_build *b, struct ms_ctx *c)
+{
+	IsoWriteOpts *o;
+	struct burn_source *probe = NULL;
+	uint64_t probe_size;
+	int ret;
+
+	/* first pass: lay out only, to learn the size for the record */
+	if (make_opts(b, c, 1, &o) < 0)
+		return -1;
+	ret = iso_image_create_burn_source(b->image, o, &probe);
+	iso_write_opts_free(o);
+	if (ret < 0)
+		return iso_fail(c, ret, "cannot lay out the image");
+	probe_size = (uint64_t)probe->get_size(probe);
+	probe->cancel(probe);
+	burn_source_free(probe);
+	/* the real run repeats whatever the layout pass had to say */
+	iso_obtain_msgs("NEVER", &ret, &ret, (char[ISO_MSGS_MESSAGE_LEN]){0},
+			(char[80]){0});
+	if (probe_size == 0 || probe_size % MS_BLOCK ||
+	    probe_size / MS_BLOCK > UINT32_MAX)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "libisofs laid out an image of %llu bytes",
+			       (unsigned long long)probe_size);
+	b->link.blocks = (uint32_t)(probe_size / MS_BLOCK);
+
+	if (make_opts(b, c, 0, &o) < 0)
+		return -1;
+	ret = iso_image_create_burn_source(b->image, o, &b->out);
+	iso_write_opts_free(o);
+	if (ret < 0) {
+		b->out = NULL;
+		return iso_fail(c, ret, "cannot start the image");
+	}
+	b->size = (uint64_t)b->out->get_size(b->out);
+	if (b->size != probe_size)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "the image size changed between layout passes "
+			       "(%llu, then %llu bytes)",
+			       (unsigned long long)probe_size,
+			       (unsigned long long)b->size);
+	return 0;
+}
+
+uint64_t ms_build_size(const struct ms_build *b)
+{
+	return b->size;
+}
+
+const struct ms_link *ms_build_link(const struct ms_build *b)
+{
+	return &b->link;
+}
+
+ssize_t ms_build_read(struct ms_build *b, struct ms_ctx *c, uint8_t *buf,
+		      size_t size)
+{
+	int n;
+
+	if (b->produced >= b->size)
+		return 0;
+	if (size > b->size - b->produced)
+		size = (size_t)(b->size - b->produced);
+	if (size > INT32_MAX)
+		size = INT32_MAX & ~(size_t)(MS_BLOCK - 1);
+	n = b->out->read_xt(b->out, buf, (int)size);
+	if (n < 0 || (n == 0 && b->produced < b->size)) {
+		ms_fail(c, MS_EXIT_FAILURE,
+			"image production stopped after %llu of %llu bytes",
+			(unsigned long long)b->produced,
+			(unsigned long long)b->size);
+		ms_iso_msgs(c);
+		return -1;
+	}
+	b->produced += (uint64_t)n;
+	if (ms_iso_msgs(c) < 0)
+		return -1;
+	return n;
+}
+
+void ms_build_free(struct ms_build *b)
+{
+	if (!b)
+		return;
+	if (b->out) {
+		if (b->produced < b->size)
+			b->out->cancel(b->out);
+		burn_source_free(b->out);
+	}
+	if (b->image)
+		iso_image_unref(b->image);
+	if (b->src)
+		iso_data_source_unref(b->src);
+	iso_nowtime(&b->now, 2);
+	free(b);
+}

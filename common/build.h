@@ -1,0 +1,74 @@
+/*
+ * Building a session image with libisofs: the heart of mkms.
+ *
+ * A build imports the tree of the base medium's last session (or starts
+ * empty), applies removals and additions, and then streams the image for
+ * its start address, with the link record of DESIGN section 4 in block 0
+ * of its system area.  The image size is known before the first byte is
+ * produced, because the record names it.
+ */
+#ifndef MS_BUILD_H
+#define MS_BUILD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ctx.h"
+#include "layout.h"
+#include "link.h"
+#include "medium.h"
+
+#define MS_DEFAULT_VOLID "MSTOOLS"
+
+struct ms_build_opts {
+	const char *volid;	/* NULL: the base's, or MS_DEFAULT_VOLID */
+	int rockridge;
+	int md5;		/* session and file checksum tags */
+	int64_t epoch;		/* SOURCE_DATE_EPOCH, or -1 */
+};
+
+struct ms_build;
+
+/*
+ * Start a build of an image that goes to block start.  With import, the
+ * base's last session tree is loaded through libisofs (base and l must
+ * then describe an appendable medium, and stay open during the build);
+ * the link record says base=session.  Without import it says base=blank.
+ */
+int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
+		 struct ms_medium *base, const struct ms_layout *l,
+		 int import, uint32_t start, struct ms_build **out);
+
+/* Drop /iso/path (a file or a whole directory) from the new tree. */
+int ms_build_remove(struct ms_build *b, struct ms_ctx *c,
+		    const char *iso_path);
+
+/*
+ * Add source at iso_path: a directory's contents are merged into iso_path
+ * (into / when iso_path is NULL), a file or symlink lands at iso_path (at
+ * /basename when NULL).  What already sits there is replaced.  Symlinks
+ * inside directories stay symlinks; sockets, fifos and devices are skipped
+ * with a warning.
+ */
+int ms_build_add(struct ms_build *b, struct ms_ctx *c, const char *iso_path,
+		 const char *source);
+
+/* Lay the image out, fill in the link record and start producing bytes. */
+int ms_build_start(struct ms_build *b, struct ms_ctx *c);
+
+uint64_t ms_build_size(const struct ms_build *b);	/* bytes */
+const struct ms_link *ms_build_link(const struct ms_build *b);
+
+/* The next bytes of the image: > 0 bytes, 0 at the end, -1 on error. */
+ssize_t ms_build_read(struct ms_build *b, struct ms_ctx *c, uint8_t *buf,
+		      size_t size);
+
+void ms_build_free(struct ms_build *b);
+
+/*
+ * Fold queued libisofs messages into the context: returns -1 if one of
+ * them reports a failure (the message is set), else 0 (warnings passed on).
+ */
+int ms_iso_msgs(struct ms_ctx *c);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * Writing a session image to a medium, after checking that the medium is
+ * the one the image was built for (DESIGN sections 1.3, 3, 4, 5).
+ */
+#ifndef MS_BURN_H
+#define MS_BURN_H
+
+#include <stdint.h>
+
+#include "ctx.h"
+#include "layout.h"
+#include "link.h"
+#include "medium.h"
+#include "progress.h"
+
+/* An image to write: its head read ahead, the rest still in fd. */
+struct ms_image {
+	char *name;			/* for messages; "-" is stdin */
+	int fd;
+	int is_file;			/* a regular file: its size is known */
+	uint64_t file_blocks;
+	uint8_t *first;			/* MS_HEAD_BLOCKS blocks, zero padded */
+	uint32_t have;			/* of them really read */
+	int link_state;			/* enum ms_link_result */
+	struct ms_link link;
+	char link_why[128];
+	uint32_t vss;			/* volume space size at block 16 */
+	uint32_t root_lba;
+	int foreign;			/* no link record; --foreign given */
+	uint32_t start;			/* where it goes, once checked */
+	uint32_t blocks;		/* its size */
+};
+
+/* Open an image file ("-" for standard input) and read its head. */
+int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img);
+void ms_image_close(struct ms_image *img);
+
+enum ms_burn_flags {
+	MS_BURN_FOREIGN = 1 << 0,	/* accept an image without a record */
+	MS_BURN_CLOSE = 1 << 1,		/* close the disc after the session */
+	MS_BURN_VERIFY = 1 << 2,	/* read the session back and compare */
+};
+
+/*
+ * Decide whether img may be written to the medium described by l, and
+ * where.  Fails with MS_EXIT_WRONGDISC, MS_EXIT_UNSUITABLE, MS_EXIT_NOSPACE
+ * or MS_EXIT_VERIFY (a damaged record), naming what differs.  Sets
+ * img->start and img->blocks.
+ */
+int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
+		  struct ms_image *img, unsigned flags);
+
+/*
+ * Write img as the next session.  On files and overwriteable media: the
+ * data at img->start, flushed, then the head, flushed, so that a crash
+ * leaves the previous newest session valid.  On write-once media: one TAO
+ * track through libburn.  With MS_BURN_VERIFY the session is read back and
+ * compared (MS_EXIT_VERIFY on a mismatch).  p may have a NULL stream.
+ */
+int ms_burn_write(struct ms_ctx *c, struct ms_medium *m,
+		  const struct ms_layout *l, struct ms_image *img,
+		  unsigned flags, struct ms_progress *p);
+
+/*
+ * Make a rewritable medium blank: files and overwriteable discs get their
+ * head descriptors invalidated (CD001 becomes CDXX1, as xorriso does);
+ * CD-RW and DVD-RW are blanked by the drive.  Write-once media: 4.
+ */
+int ms_burn_blank(struct ms_ctx *c, struct ms_medium *m,
+		  const struct ms_layout *l);
+
+#endif

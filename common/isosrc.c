@@ -1,0 +1,75 @@
+#include <stdint.h>
+#include <stdlib.h>
+#include <libisofs/libisofs.h>
+
+#include "iso9660.h"
+#include "isosrc.h"
+
+struct isosrc {
+	struct ms_medium *m;
+	struct ms_ctx *c;
+	uint32_t *failed_lba;
+	uint32_t last_lba;
+};
+
+static int src_open(IsoDataSource *src)
+{
+	(void)src;
+	return ISO_SUCCESS;
+}
+
+static int src_close(IsoDataSource *src)
+{
+	(void)src;
+	return ISO_SUCCESS;
+}
+
+static int src_read(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
+{
+	struct isosrc *s = src->data;
+
+	s->last_lba = lba;
+	if (ms_medium_read(s->m, s->c, lba, 1, buffer) < 0) {
+		if (s->failed_lba)
+			*s->failed_lba = lba;
+		return ISO_DATA_SOURCE_FAILURE;
+	}
+	return ISO_SUCCESS;
+}
+
+static void src_free(IsoDataSource *src)
+{
+	free(src->data);
+}
+
+IsoDataSource *ms_isosrc_new(struct ms_medium *m, struct ms_ctx *c,
+			     uint32_t *failed_lba)
+{
+	IsoDataSource *src;
+	struct isosrc *s;
+
+	src = calloc(1, sizeof(*src));
+	s = calloc(1, sizeof(*s));
+	if (!src || !s) {
+		free(src);
+		free(s);
+		return NULL;
+	}
+	s->m = m;
+	s->c = c;
+	s->failed_lba = failed_lba;
+	m->readahead = 1;
+	src->version = 0;
+	src->refcount = 1;
+	src->open = src_open;
+	src->close = src_close;
+	src->read_block = src_read;
+	src->free_data = src_free;
+	src->data = s;
+	return src;
+}
+
+uint32_t ms_isosrc_last_lba(IsoDataSource *src)
+{
+	return ((struct isosrc *)src->data)->last_lba;
+}

@@ -1,0 +1,584 @@
+/*
+ * mkms: build the next session of a disc as an incremental ISO 9660 +
+ * Joliet image that links to the previous session.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "cli.h"
+#include "exit.h"
+#include "iso9660.h"
+#include "layout.h"
+#include "medium.h"
+#include "progress.h"
+#include "util.h"
+
+#define COPY_CHUNK (1024 * 1024)
+
+struct pathspec {
+	char *iso_path;		/* NULL: SOURCE without a graft point */
+	char *source;
+};
+
+struct mkms {
+	const char *output;
+	const char *base;
+	const char *volid;
+	int fresh;
+	int have_c;
+	uint32_t c_last, c_nwa;
+	int rockridge;
+	int md5;
+	int verbose;
+	enum ms_progress_mode progress;
+	const char **removals;
+	int nremovals;
+	struct pathspec *specs;
+	int nspecs;
+	int64_t epoch;
+};
+
+enum {
+	OPT_FRESH = 256,
+	OPT_NO_MD5,
+	OPT_NO_ROCKRIDGE,
+	OPT_PROGRESS,
+	OPT_RM,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "base", required_argument, NULL, 'M' },
+	{ "fresh", no_argument, NULL, OPT_FRESH },
+	{ "help", no_argument, NULL, 'h' },
+	{ "no-md5", no_argument, NULL, OPT_NO_MD5 },
+	{ "no-rockridge", no_argument, NULL, OPT_NO_ROCKRIDGE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rm", required_argument, NULL, OPT_RM },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "volid", required_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The temporary output, removed if we are stopped before the rename. */
+static char *tmp_path;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
+		"[--fresh] [--no-md5]\n"
+		"            [--no-rockridge] [--progress=when] [--rm path] "
+		"[--version]\n"
+		"            -o image|- [pathspec ...]\n");
+}
+
+static void help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "Build the next session of a medium as an ISO 9660 + Joliet "
+	       "image.\n"
+	       "A pathspec is SOURCE or /iso/path=SOURCE.\n\n"
+	       "  -M, --base medium  build the session that follows medium's "
+	       "last one\n"
+	       "  -C last,nwa        explicit addresses, as mkisofs -C\n"
+	       "  -o, --output image the image file, or - for standard "
+	       "output\n"
+	       "  -V, --volid id     volume id (default: the base's, or "
+	       MS_DEFAULT_VOLID ")\n"
+	       "      --fresh        a first session, ignoring what the "
+	       "medium holds\n"
+	       "      --rm path      leave /path out of the new tree\n"
+	       "      --no-rockridge no Rock Ridge\n"
+	       "      --no-md5       no MD5 checksum tags\n"
+	       "      --progress=when  auto, always or never\n"
+	       "  -q, --quiet        no warnings\n"
+	       "  -v, --verbose      say what is done\n"
+	       "  -h, --help         this text\n"
+	       "      --version      the version\n\n"
+	       "exit status: 0 ok, 1 failure, 2 usage, 4 medium unsuitable\n");
+}
+
+static void remove_tmp(int sig)
+{
+	if (tmp_path)
+		unlink(tmp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int parse_c(struct mkms *o, const char *arg)
+{
+	char buf[64], *comma;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	comma = strchr(buf, ',');
+	if (!comma)
+		return -1;
+	*comma = '\0';
+	if (ms_parse_u32(buf, &o->c_last) < 0 ||
+	    ms_parse_u32(comma + 1, &o->c_nwa) < 0)
+		return -1;
+	o->have_c = 1;
+	return 0;
+}
+
+/* "/iso/path=SOURCE" (with "\=" for a literal '=') or "SOURCE". */
+static int parse_spec(const char *arg, struct pathspec *ps)
+{
+	const char *p;
+	size_t i = 0;
+	char *iso;
+
+	ps->iso_path = NULL;
+	if (arg[0] == '/') {
+		for (p = arg; *p; p++) {
+			if (*p == '\\' && p[1] == '=') {
+				p++;
+				continue;
+			}
+			if (*p == '=')
+				break;
+		}
+		if (*p == '=') {
+			iso = malloc((size_t)(p - arg) + 1);
+			if (!iso)
+				return -1;
+			for (const char *q = arg; q < p; q++) {
+				if (*q == '\\' && q[1] == '=')
+					q++;
+				iso[i++] = *q;
+			}
+			iso[i] = '\0';
+			ps->iso_path = iso;
+			arg = p + 1;
+		}
+	}
+	ps->source = strdup(arg);
+	return ps->source ? 0 : -1;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Where the medium named by -M lives on the file system, if a file. */
+static const char *medium_path(const char *name)
+{
+	if (!strncmp(name, "stdio:", 6))
+		return name + 6;
+	return name;
+}
+
+static int check_args(struct mkms *o, char **argv, int argc)
+{
+	const char *env;
+	struct stat st;
+	int i;
+
+	if (!o->output) {
+		ms_cli_error("no output given: use -o image or -o -");
+		return -1;
+	}
+	if (o->volid && strlen(o->volid) > MS_VD_VOLUME_ID_LEN) {
+		ms_cli_error("volume id '%s' is longer than %d characters",
+			     o->volid, MS_VD_VOLUME_ID_LEN);
+		return -1;
+	}
+	env = getenv("SOURCE_DATE_EPOCH");
+	o->epoch = -1;
+	if (env && *env) {
+		uint32_t v;
+
+		if (ms_parse_u32(env, &v) < 0) {
+			ms_cli_error("SOURCE_DATE_EPOCH '%s' is not a number of "
+				     "seconds", env);
+			return -1;
+		}
+		o->epoch = v;
+	}
+	o->specs = calloc((size_t)argc + 1, sizeof(*o->specs));
+	if (!o->specs) {
+		ms_cli_error("out of memory");
+		return -1;
+	}
+	for (i = 0; i < argc; i++) {
+		if (parse_spec(argv[i], &o->specs[i]) < 0) {
+			ms_cli_error("out of memory");
+			return -1;
+		}
+		o->nspecs++;
+		if (lstat(o->specs[i].source, &st) < 0) {
+			ms_cli_error("cannot add '%s': %s", o->specs[i].source,
+				     strerror(errno));
+			return -1;
+		}
+		if (o->specs[i].iso_path && o->specs[i].iso_path[0] != '/') {
+			ms_cli_error("graft point '%s' is not absolute",
+				     o->specs[i].iso_path);
+			return -1;
+		}
+	}
+	for (i = 0; i < o->nremovals; i++) {
+		if (o->removals[i][0] != '/') {
+			ms_cli_error("--rm wants an absolute path in the image, "
+				     "not '%s'", o->removals[i]);
+			return -1;
+		}
+	}
+	if (strcmp(o->output, "-")) {
+		if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode)) {
+			ms_cli_error("output '%s' is a directory", o->output);
+			return -1;
+		}
+		if (o->base && same_file(o->output, medium_path(o->base))) {
+			ms_cli_error("output '%s' is the medium itself: the "
+				     "image must go elsewhere, burnms writes it",
+				     o->output);
+			return -1;
+		}
+	} else if (isatty(STDOUT_FILENO)) {
+		ms_cli_error("refusing to write an image to a terminal");
+		return -1;
+	}
+	return 0;
+}
+
+/* Decide where the image goes and whether it continues the medium. */
+static int plan(struct mkms *o, struct ms_ctx *c, const struct ms_layout *l,
+		int *import, uint32_t *start)
+{
+	*import = 0;
+	*start = 0;
+	if (!l) {
+		if (o->have_c)
+			*start = o->c_nwa;
+		return 0;
+	}
+	switch (l->status) {
+	case MS_STATUS_IMAGE:
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is a session image, not a medium: give "
+			       "the disc it was written to", l->medium);
+	case MS_STATUS_CLOSED:
+		if (!o->fresh)
+			return ms_fail(c, MS_EXIT_UNSUITABLE,
+				       "'%s' is closed: no further session can "
+				       "be written to it", l->medium);
+		break;
+	case MS_STATUS_UNSUITABLE:
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' holds a medium that cannot be written",
+			       l->medium);
+	default:
+		break;
+	}
+	if (l->broken)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "the last session of '%s' is damaged at block "
+			       "%u: %s", l->medium, l->break_lba,
+			       l->break_reason);
+	if (o->fresh || l->status == MS_STATUS_BLANK) {
+		*start = l->first_address;
+		if (o->have_c && o->c_nwa != *start)
+			return ms_fail(c, MS_EXIT_USAGE,
+				       "-C %u,%u disagrees with '%s': a first "
+				       "session goes to block %u", o->c_last,
+				       o->c_nwa, l->medium, *start);
+		return 0;
+	}
+	*import = 1;
+	*start = l->nwa;
+	if (o->have_c && (o->c_nwa != l->nwa ||
+			  (o->c_last != l->msc1 && o->c_last != l->last_start)))
+		return ms_fail(c, MS_EXIT_USAGE,
+			       "-C %u,%u disagrees with '%s', whose msinfo is "
+			       "%u,%u", o->c_last, o->c_nwa, l->medium,
+			       l->msc1, l->nwa);
+	return 0;
+}
+
+static int open_output(struct mkms *o, int *fd)
+{
+	char *copy, *dir;
+	mode_t mask;
+
+	if (!strcmp(o->output, "-")) {
+		*fd = STDOUT_FILENO;
+		return 0;
+	}
+	copy = strdup(o->output);
+	if (!copy)
+		return -1;
+	dir = dirname(copy);
+	if (asprintf(&tmp_path, "%s/.%s.mkms-XXXXXX", dir,
+		     strrchr(o->output, '/') ? strrchr(o->output, '/') + 1 :
+		     o->output) < 0) {
+		free(copy);
+		tmp_path = NULL;
+		return -1;
+	}
+	free(copy);
+	*fd = mkstemp(tmp_path);
+	if (*fd < 0) {
+		ms_cli_error("cannot create '%s': %s", o->output,
+			     strerror(errno));
+		free(tmp_path);
+		tmp_path = NULL;
+		return -1;
+	}
+	mask = umask(0);
+	umask(mask);
+	fchmod(*fd, 0666 & ~mask);
+	return 0;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
+		   int fd)
+{
+	struct ms_progress p;
+	uint8_t *buf;
+	uint64_t done = 0;
+	ssize_t n;
+	int ret = -1;
+
+	buf = malloc(COPY_CHUNK);
+	if (!buf)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	ms_progress_start(&p, ms_cli_want_progress(o->progress) ? stderr :
+			  NULL, "mkms", ms_build_size(b));
+	for (;;) {
+		n = ms_build_read(b, c, buf, COPY_CHUNK);
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		if (write_all(fd, buf, (size_t)n) < 0) {
+			ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				      "cannot write '%s'", o->output);
+			goto out;
+		}
+		done += (uint64_t)n;
+		ms_progress_update(&p, done);
+	}
+	if (fd != STDOUT_FILENO && fsync(fd) < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
+			      o->output);
+		goto out;
+	}
+	ret = 0;
+out:
+	ms_progress_end(&p);
+	free(buf);
+	return ret;
+}
+
+static void warn_space(struct ms_ctx *c, const struct ms_layout *l,
+		       const struct ms_link *k)
+{
+	uint64_t need = (uint64_t)k->blocks + l->overhead_blocks;
+
+	if (l->status != MS_STATUS_APPENDABLE && l->status != MS_STATUS_BLANK)
+		return;
+	if (need > l->free_blocks)
+		ms_warn(c, "warning: the image needs %llu blocks with the "
+			"session overhead, but '%s' has %llu free: burnms will "
+			"refuse it", (unsigned long long)need, l->medium,
+			(unsigned long long)l->free_blocks);
+}
+
+int main(int argc, char **argv)
+{
+	struct mkms o = { .rockridge = 1, .md5 = 1 };
+	struct ms_build_opts bo;
+	struct ms_ctx c;
+	struct ms_medium *m = NULL;
+	struct ms_layout l, *lp = NULL;
+	struct ms_build *b = NULL;
+	uint32_t start;
+	int ch, i, import, fd = -1, ret = MS_EXIT_USAGE;
+
+	ms_cli_init("mkms", &c);
+	o.removals = calloc((size_t)argc, sizeof(*o.removals));
+	if (!o.removals)
+		return MS_EXIT_FAILURE;
+	while ((ch = getopt_long(argc, argv, "C:hM:o:qV:v", longopts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			if (parse_c(&o, optarg) < 0) {
+				ms_cli_error("bad -C '%s': want two block "
+					     "numbers, last,nwa", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			help();
+			return MS_EXIT_OK;
+		case 'M':
+			o.base = optarg;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'q':
+			ms_quiet = 1;
+			break;
+		case 'V':
+			o.volid = optarg;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case OPT_FRESH:
+			o.fresh = 1;
+			break;
+		case OPT_NO_MD5:
+			o.md5 = 0;
+			break;
+		case OPT_NO_ROCKRIDGE:
+			o.rockridge = 0;
+			break;
+		case OPT_PROGRESS:
+			if (ms_cli_progress_mode(optarg, &o.progress) < 0) {
+				ms_cli_error("bad --progress '%s': want auto, "
+					     "always or never", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
+		case OPT_RM:
+			o.removals[o.nremovals++] = optarg;
+			break;
+		case OPT_VERSION:
+			ms_cli_version();
+			return MS_EXIT_OK;
+		default:
+			usage(stderr);
+			return MS_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	c.verbose = o.verbose;
+
+	if (check_args(&o, argv, argc) < 0)
+		goto out;
+
+	if (o.base) {
+		if (ms_medium_open(&c, o.base, 0, &m) < 0 ||
+		    ms_layout_read(&c, m, &l) < 0) {
+			ret = ms_cli_fail(&c);
+			goto out;
+		}
+		lp = &l;
+	}
+	if (plan(&o, &c, lp, &import, &start) < 0) {
+		ret = ms_cli_fail(&c);
+		goto out;
+	}
+	bo.volid = o.volid;
+	bo.rockridge = o.rockridge;
+	bo.md5 = o.md5;
+	bo.epoch = o.epoch;
+	ret = MS_EXIT_FAILURE;
+	if (ms_build_new(&c, &bo, m, lp, import, start, &b) < 0)
+		goto fail;
+	for (i = 0; i < o.nremovals; i++)
+		if (ms_build_remove(b, &c, o.removals[i]) < 0)
+			goto fail;
+	for (i = 0; i < o.nspecs; i++)
+		if (ms_build_add(b, &c, o.specs[i].iso_path,
+				 o.specs[i].source) < 0)
+			goto fail;
+	if (ms_build_start(b, &c) < 0)
+		goto fail;
+	if (lp)
+		warn_space(&c, lp, ms_build_link(b));
+
+	signal(SIGINT, remove_tmp);
+	signal(SIGTERM, remove_tmp);
+	signal(SIGHUP, remove_tmp);
+	signal(SIGPIPE, remove_tmp);
+	if (open_output(&o, &fd) < 0)
+		goto out;
+	if (produce(&o, &c, b, fd) < 0)
+		goto fail;
+	if (fd != STDOUT_FILENO) {
+		if (close(fd) < 0) {
+			fd = -1;
+			ms_fail_errno(&c, MS_EXIT_FAILURE, errno,
+				      "cannot write '%s'", o.output);
+			goto fail;
+		}
+		fd = -1;
+		if (rename(tmp_path, o.output) < 0) {
+			ms_fail_errno(&c, MS_EXIT_FAILURE, errno,
+				      "cannot rename to '%s'", o.output);
+			goto fail;
+		}
+		free(tmp_path);
+		tmp_path = NULL;
+	}
+	ms_note(&c, "wrote %u blocks for block %u%s%s", ms_build_link(b)->blocks,
+		start, o.base ? " of " : "", o.base ? o.base : "");
+	ret = MS_EXIT_OK;
+	goto out;
+fail:
+	ret = ms_cli_fail(&c);
+out:
+	if (fd >= 0 && fd != STDOUT_FILENO)
+		close(fd);
+	if (tmp_path) {
+		unlink(tmp_path);
+		free(tmp_path);
+	}
+	ms_build_free(b);
+	if (lp)
+		ms_layout_release(&l);
+	ms_medium_close(m);
+	ms_lib_finish();
+	for (i = 0; i < o.nspecs; i++) {
+		free(o.specs[i].iso_path);
+		free(o.specs[i].source);
+	}
+	free(o.specs);
+	free(o.removals);
+	return ret;
+}
