@@ -179,6 +179,12 @@ static int read_details(struct ms_ctx *c, struct ms_medium *m,
 	if (got == 1)
 		s->link_state = ms_link_parse(blk, &s->link, s->link_why,
 					      sizeof(s->link_why));
+	/*
+	 * Block 0 of a file is the head: after growing a plain image it holds
+	 * the newest session's record, which is not this session's.
+	 */
+	if (s->link_state == MS_LINK_FOUND && s->link.start != s->start)
+		s->link_state = MS_LINK_ABSENT;
 	return 0;
 }
 
