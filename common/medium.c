@@ -315,9 +315,16 @@ int ms_medium_refresh(struct ms_medium *m, struct ms_ctx *c)
 	free(m->cache);
 	m->cache = NULL;
 	m->cache_count = 0;
-	if (m->kind != MS_MEDIUM_FILE)
-		return 0;
-	return file_size(m, c);
+	/* libburn learns a medium's new state only by grabbing it anew */
+	if (m->drive)
+		burn_drive_release(m->drive, 0);
+	if (m->infos)
+		burn_drive_info_free(m->infos);
+	m->drive = NULL;
+	m->infos = NULL;
+	if (m->kind == MS_MEDIUM_FILE && file_size(m, c) < 0)
+		return -1;
+	return grab(m, c);
 }
 
 int64_t ms_medium_free_bytes(struct ms_medium *m, uint64_t start_byte)
