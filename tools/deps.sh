@@ -3,7 +3,7 @@
 # if any is missing.  Needs root (or sudo) only when something is missing.
 set -e
 
-PACKAGES="build-essential pkg-config libisofs-dev libburn-dev libarchive-dev
+PACKAGES="build-essential pkg-config mandoc libisofs-dev libburn-dev libarchive-dev
 zlib1g-dev libcriterion-dev xorriso genisoimage libarchive-tools p7zip-full
 growisofs jq"
 
