@@ -17,6 +17,7 @@
 
 /* libisofs' ring buffer between its writer thread and us, in blocks */
 #define FIFO_BLOCKS	(16 * 1024 * 1024 / MS_BLOCK)
+#define SIZING_FIFO_BLOCKS 32	/* the smallest libisofs accepts */
 
 struct ms_build {
 	struct ms_build_opts opts;
@@ -519,7 +520,13 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, int sizing,
 	}
 	iso_write_opts_set_ms_block(o, b->start);
 	iso_write_opts_set_appendable(o, b->import);
-	iso_write_opts_set_fifo_size(o, FIFO_BLOCKS);
+	/*
+	 * The layout pass starts libisofs' writer for real (a will_cancel
+	 * run leaves the MD5 array out of its size); a small ring buffer
+	 * keeps it from producing more than a few blocks before the cancel.
+	 */
+	iso_write_opts_set_fifo_size(o, sizing ? SIZING_FIFO_BLOCKS :
+				     FIFO_BLOCKS);
 	gmtime_r(&b->now, &tm);
 	strftime(uuid, sizeof(uuid), "%Y%m%d%H%M%S00", &tm);
 	iso_write_opts_set_pvd_times(o, b->now, b->now, 0, 0, uuid);
@@ -529,8 +536,6 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, int sizing,
 		return ms_fail(c, MS_EXIT_FAILURE, "cannot format link record");
 	}
 	ret = iso_write_opts_set_system_area(o, sysarea, 0, 0);
-	if (ret >= 0 && sizing)
-		ret = iso_write_opts_set_will_cancel(o, 1);
 	if (ret < 0) {
 		iso_write_opts_free(o);
 		return iso_fail(c, ret, "cannot set up the image");
