@@ -75,7 +75,6 @@ measure() {
 	fi
 }
 
-sh_c() { sh -c "$1"; }
 
 # Base discs of every kind, made once per run before timing increments.
 fresh_bases() {
@@ -90,7 +89,7 @@ fresh_bases() {
 for r in $(seq 1 "$runs"); do
 	echo "bench: run $r of $runs"
 	rm -f b.iso bx.iso
-	measure "base mkms|burnms" sh_c "'$bin/mkms' -M b.iso -o - base | '$bin/burnms' -d b.iso -"
+	measure "base mkms|burnms" sh -c "'$bin/mkms' -M b.iso -o - base | '$bin/burnms' -d b.iso -"
 	measure "base xorriso -md5 on" xorriso -md5 on -dev bx.iso -map base / -commit
 	rm -f b.iso bx.iso
 	measure "base mkms -o file" "$bin/mkms" -o b.iso base
@@ -101,12 +100,12 @@ for r in $(seq 1 "$runs"); do
 		src=add
 		[ $c = import ] && src=tiny
 		fresh_bases
-		measure "$c mkms|burnms" sh_c "'$bin/mkms' -M mk.iso -o - $src | '$bin/burnms' -d mk.iso -"
+		measure "$c mkms|burnms" sh -c "'$bin/mkms' -M mk.iso -o - $src | '$bin/burnms' -d mk.iso -"
 		measure "$c xorriso -md5 on" xorriso -md5 on -dev x.iso -map $src / -commit
-		measure "$c mkms --no-md5|burnms" sh_c "'$bin/mkms' --no-md5 -M mk0.iso -o - $src | '$bin/burnms' -d mk0.iso -"
+		measure "$c mkms --no-md5|burnms" sh -c "'$bin/mkms' --no-md5 -M mk0.iso -o - $src | '$bin/burnms' -d mk0.iso -"
 		measure "$c xorriso" xorriso -dev x0.iso -map $src / -commit
 		measure "$c mkms -o file" "$bin/mkms" -M mk.iso -o n.iso $src
-		measure "$c genisoimage -C -M" sh_c "genisoimage -quiet -R -J -C \$('$bin/lsms' -m g.iso) -M g.iso -o n.iso $src"
+		measure "$c genisoimage -C -M" sh -c "genisoimage -quiet -R -J -C \$('$bin/lsms' -m g.iso) -M g.iso -o n.iso $src"
 		rm -f n.iso
 	done
 done

@@ -349,7 +349,9 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
 	old = calloc(MS_HEAD_BLOCKS, MS_BLOCK);
 	head = malloc((size_t)MS_HEAD_BLOCKS * MS_BLOCK);
-	if (!buf || !old || !head || ms_md5_start(&h) < 0) {
+	h.ctx = NULL;
+	if (!buf || !old || !head ||
+	    ((flags & MS_BURN_VERIFY) && ms_md5_start(&h) < 0)) {
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
@@ -369,7 +371,8 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 		if (ms_medium_write(m, c, img->start + (uint32_t)done,
 				    (uint32_t)n, buf, 0) < 0)
 			goto fail;
-		ms_md5_add(&h, buf, (size_t)n * MS_BLOCK);
+		if (h.ctx)
+			ms_md5_add(&h, buf, (size_t)n * MS_BLOCK);
 		done += (uint64_t)n;
 		ms_progress_update(p, done * MS_BLOCK);
 	}
@@ -390,8 +393,10 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 				old, MS_WRITE_SYNC);
 		goto out;
 	}
-	ms_md5_end(&h, md5);
-	h.ctx = NULL;
+	if (h.ctx) {
+		ms_md5_end(&h, md5);
+		h.ctx = NULL;
+	}
 	if (ms_medium_refresh(m, c) < 0)
 		goto out;
 	if ((flags & MS_BURN_VERIFY) &&

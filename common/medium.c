@@ -459,12 +459,51 @@ int ms_medium_read_upto(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 	return ms_medium_read(m, c, lba, n, buf);
 }
 
+/*
+ * Files are written through the locked descriptor: libburn's random access
+ * write moves 32 KiB per system call, which costs a third of the speed of
+ * large writes on a fast disk.
+ */
+static int file_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
+		      uint32_t count, const uint8_t *buf, unsigned flags)
+{
+	size_t left = (size_t)count * MS_BLOCK;
+	off_t pos = (off_t)lba * MS_BLOCK;
+	ssize_t n;
+
+	while (left > 0) {
+		n = pwrite(m->lock_fd, buf, left, pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return ms_fail_errno(c, MS_EXIT_FAILURE,
+					     n < 0 ? errno : ENOSPC,
+					     "cannot write block %llu of '%s'",
+					     (unsigned long long)(pos / MS_BLOCK),
+					     m->name);
+		buf += n;
+		pos += n;
+		left -= (size_t)n;
+	}
+	if ((flags & MS_WRITE_SYNC) && fsync(m->lock_fd) < 0)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot flush '%s' to disk", m->name);
+	return 0;
+}
+
 int ms_medium_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		    uint32_t count, const uint8_t *buf, unsigned flags)
 {
 	int ret;
 
 	m->cache_count = 0;
+	if (m->kind == MS_MEDIUM_FILE) {
+		if (m->lock_fd < 0)
+			return ms_fail(c, MS_EXIT_FAILURE,
+				       "'%s' was not opened for writing",
+				       m->name);
+		return file_write(m, c, lba, count, buf, flags);
+	}
 	ret = burn_random_access_write(m->drive, (off_t)lba * MS_BLOCK,
 				       (char *)buf, (off_t)count * MS_BLOCK,
 				       (flags & MS_WRITE_SYNC) ? 1 : 0);

@@ -6,9 +6,10 @@
  *   not an optical drive: a file medium, libburn's stdio pseudo-drive;
  *   an optical drive address such as /dev/sr0: an MMC drive.
  *
- * All reads and writes go through libburn (burn_read_data and
- * burn_random_access_write), bounded by the medium's size so that a short
- * file reads as "beyond the end" rather than as zeros.
+ * Reads go through libburn (burn_read_data), bounded by the medium's size
+ * so that a short file reads as "beyond the end" rather than as zeros.
+ * Drives are written through libburn; files through the descriptor that
+ * holds their lock, in large pieces.
  */
 #ifndef MS_MEDIUM_H
 #define MS_MEDIUM_H
