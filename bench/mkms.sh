@@ -57,6 +57,7 @@ if [ ! -e work.done ]; then
 	mkdir -p tiny && echo tiny >tiny/tiny.txt
 	touch work.done
 fi
+[ "$runs" -eq 0 ] && exit 0
 
 # measure NAME CMD...: run, keep best wall seconds and max peak KiB
 declare -A wall rss

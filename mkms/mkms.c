@@ -46,6 +46,8 @@ struct mkms {
 	struct pathspec *specs;
 	int nspecs;
 	int64_t epoch;
+	int in_place;		/* output is a device or fifo: no rename */
+	char *output_real;	/* output with symbolic links resolved */
 };
 
 enum {
@@ -319,22 +321,42 @@ static int plan(struct mkms *o, struct ms_ctx *c, const struct ms_layout *l,
 	return 0;
 }
 
+/*
+ * A regular file (or a new one) is written under a temporary name and
+ * renamed when complete.  Anything else that exists, a device or a fifo,
+ * is written in place: renaming over it would replace the node itself.
+ */
 static int open_output(struct mkms *o, int *fd)
 {
-	char *copy, *dir;
+	char *copy, *dir, *real;
+	struct stat st;
 	mode_t mask;
 
 	if (!strcmp(o->output, "-")) {
 		*fd = STDOUT_FILENO;
 		return 0;
 	}
-	copy = strdup(o->output);
+	if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*fd = open(o->output, O_WRONLY | O_CLOEXEC);
+		if (*fd < 0) {
+			ms_cli_error("cannot open '%s': %s", o->output,
+				     strerror(errno));
+			return -1;
+		}
+		o->in_place = 1;
+		return 0;
+	}
+	/* write through a symbolic link, as cp does */
+	real = realpath(o->output, NULL);
+	if (real)
+		o->output_real = real;
+	copy = strdup(o->output_real ? o->output_real : o->output);
 	if (!copy)
 		return -1;
 	dir = dirname(copy);
+	real = o->output_real ? o->output_real : (char *)o->output;
 	if (asprintf(&tmp_path, "%s/.%s.mkms-XXXXXX", dir,
-		     strrchr(o->output, '/') ? strrchr(o->output, '/') + 1 :
-		     o->output) < 0) {
+		     strrchr(real, '/') ? strrchr(real, '/') + 1 : real) < 0) {
 		free(copy);
 		tmp_path = NULL;
 		return -1;
@@ -398,7 +420,8 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 		done += (uint64_t)n;
 		ms_progress_update(&p, done);
 	}
-	if (fd != STDOUT_FILENO && fsync(fd) < 0) {
+	if (fd != STDOUT_FILENO && fsync(fd) < 0 && errno != EINVAL &&
+	    errno != EROFS) {
 		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
 			      o->output);
 		goto out;
@@ -548,7 +571,10 @@ int main(int argc, char **argv)
 			goto fail;
 		}
 		fd = -1;
-		if (rename(tmp_path, o.output) < 0) {
+	}
+	if (tmp_path) {
+		if (rename(tmp_path, o.output_real ? o.output_real :
+			   o.output) < 0) {
 			ms_fail_errno(&c, MS_EXIT_FAILURE, errno,
 				      "cannot rename to '%s'", o.output);
 			goto fail;
@@ -580,5 +606,6 @@ out:
 	}
 	free(o.specs);
 	free(o.removals);
+	free(o.output_real);
 	return ret;
 }
