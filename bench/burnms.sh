@@ -40,7 +40,7 @@ measure() {
 
 rm -f base-mk.iso base-x.iso
 "$bin/mkms" -M base-mk.iso -o - base | "$bin/burnms" -d base-mk.iso -
-xorriso -md5 on -dev base-x.iso -map base / -commit >/dev/null 2>&1
+xorriso -joliet on -md5 on -dev base-x.iso -map base / -commit >/dev/null 2>&1
 "$bin/mkms" -M base-mk.iso -o add.iso add
 nwa=$("$bin/lsms" -m base-mk.iso | cut -d, -f2)
 
@@ -51,7 +51,7 @@ for r in $(seq 1 "$runs"); do
 		"'$bin/mkms' -M d.iso -o - add | '$bin/burnms' -d d.iso -"
 	cp base-x.iso d.iso
 	measure "pipeline xorriso -dev" \
-		xorriso -md5 on -dev d.iso -map add / -commit
+		xorriso -joliet on -md5 on -dev d.iso -map add / -commit
 	cp base-mk.iso d.iso
 	measure "write burnms" "$bin/burnms" -d d.iso add.iso
 	cp base-mk.iso d.iso

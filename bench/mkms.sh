@@ -9,6 +9,7 @@
 #   tiny:  one small file
 # Cases:
 #   base     first session of base
+# xorriso runs with -joliet on, as mkms always writes Joliet.
 #   add      next session adding "add" on top of base
 #   import   next session adding "tiny" on top of base (cost of importing)
 # Each tool runs each case RUNS times (default 3); the best wall time and
@@ -82,8 +83,8 @@ fresh_bases() {
 	rm -f mk.iso mk0.iso x.iso x0.iso g.iso
 	"$bin/mkms" -M mk.iso -o - base | "$bin/burnms" -d mk.iso -
 	"$bin/mkms" --no-md5 -M mk0.iso -o - base | "$bin/burnms" -d mk0.iso -
-	xorriso -md5 on -dev x.iso -map base / -commit >/dev/null 2>&1
-	xorriso -dev x0.iso -map base / -commit >/dev/null 2>&1
+	xorriso -joliet on -md5 on -dev x.iso -map base / -commit >/dev/null 2>&1
+	xorriso -joliet on -dev x0.iso -map base / -commit >/dev/null 2>&1
 	genisoimage -quiet -R -J -o g.iso base
 }
 
@@ -91,7 +92,7 @@ for r in $(seq 1 "$runs"); do
 	echo "bench: run $r of $runs"
 	rm -f b.iso bx.iso
 	measure "base mkms|burnms" sh -c "'$bin/mkms' -M b.iso -o - base | '$bin/burnms' -d b.iso -"
-	measure "base xorriso -md5 on" xorriso -md5 on -dev bx.iso -map base / -commit
+	measure "base xorriso -md5 on" xorriso -joliet on -md5 on -dev bx.iso -map base / -commit
 	rm -f b.iso bx.iso
 	measure "base mkms -o file" "$bin/mkms" -o b.iso base
 	measure "base genisoimage" genisoimage -quiet -R -J -o b.iso base
@@ -102,9 +103,9 @@ for r in $(seq 1 "$runs"); do
 		[ $c = import ] && src=tiny
 		fresh_bases
 		measure "$c mkms|burnms" sh -c "'$bin/mkms' -M mk.iso -o - $src | '$bin/burnms' -d mk.iso -"
-		measure "$c xorriso -md5 on" xorriso -md5 on -dev x.iso -map $src / -commit
+		measure "$c xorriso -md5 on" xorriso -joliet on -md5 on -dev x.iso -map $src / -commit
 		measure "$c mkms --no-md5|burnms" sh -c "'$bin/mkms' --no-md5 -M mk0.iso -o - $src | '$bin/burnms' -d mk0.iso -"
-		measure "$c xorriso" xorriso -dev x0.iso -map $src / -commit
+		measure "$c xorriso" xorriso -joliet on -dev x0.iso -map $src / -commit
 		measure "$c mkms -o file" "$bin/mkms" -M mk.iso -o n.iso $src
 		measure "$c genisoimage -C -M" sh -c "genisoimage -quiet -R -J -C \$('$bin/lsms' -m g.iso) -M g.iso -o n.iso $src"
 		rm -f n.iso

@@ -14,6 +14,7 @@
 #include "exit.h"
 #include "iso9660.h"
 #include "isosrc.h"
+#include "progress.h"
 
 /* libisofs' ring buffer between its writer thread and us, in blocks */
 #define FIFO_BLOCKS	(16 * 1024 * 1024 / MS_BLOCK)
@@ -32,6 +33,8 @@ struct ms_build {
 	uint64_t size;
 	uint64_t produced;
 	uint32_t failed_lba;
+	int patch_record;		/* put record into block 0 of the stream */
+	uint8_t record[MS_BLOCK];
 };
 
 static int iso_fail(struct ms_ctx *c, int ret, const char *fmt, ...)
@@ -117,6 +120,7 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 	struct ms_build *b;
 	IsoReadOpts *ropts = NULL;
 	const char *volid;
+	double t0;
 	int ret;
 
 	*out = NULL;
@@ -176,6 +180,7 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		iso_read_opts_set_no_md5(ropts, 0);
 		iso_read_opts_auto_input_charset(ropts, 1);
 		c->status = 0;
+		t0 = ms_now();
 		ret = iso_image_import(b->image, b->src, ropts, NULL);
 		iso_read_opts_free(ropts);
 		if (ret < 0) {
@@ -195,6 +200,8 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 			goto fail;
 		}
 		ms_iso_msgs(c);
+		ms_note(c, "imported the tree of the session at block %u in "
+			"%.2f s", l->last_start, ms_now() - t0);
 	}
 	volid = o->volid;
 	if (!volid && !import)
@@ -489,9 +496,12 @@ out:
 	return ret;
 }
 
-/* Write options shared by the sizing and the real run. */
-static int make_opts(struct ms_build *b, struct ms_ctx *c, int sizing,
-		     IsoWriteOpts **out)
+/*
+ * Write options.  fifo: libisofs' ring buffer in blocks.  record: put the
+ * link record into the system area (else the system area is zeros).
+ */
+static int make_opts(struct ms_build *b, struct ms_ctx *c, size_t fifo,
+		     int record, IsoWriteOpts **out)
 {
 	IsoWriteOpts *o;
 	char sysarea[MS_SYSAREA_BLOCKS * MS_BLOCK];
@@ -520,18 +530,12 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, int sizing,
 	}
 	iso_write_opts_set_ms_block(o, b->start);
 	iso_write_opts_set_appendable(o, b->import);
-	/*
-	 * The layout pass starts libisofs' writer for real (a will_cancel
-	 * run leaves the MD5 array out of its size); a small ring buffer
-	 * keeps it from producing more than a few blocks before the cancel.
-	 */
-	iso_write_opts_set_fifo_size(o, sizing ? SIZING_FIFO_BLOCKS :
-				     FIFO_BLOCKS);
+	iso_write_opts_set_fifo_size(o, fifo);
 	gmtime_r(&b->now, &tm);
 	strftime(uuid, sizeof(uuid), "%Y%m%d%H%M%S00", &tm);
 	iso_write_opts_set_pvd_times(o, b->now, b->now, 0, 0, uuid);
 	memset(sysarea, 0, sizeof(sysarea));
-	if (!sizing && ms_link_format(&b->link, (uint8_t *)sysarea) < 0) {
+	if (record && ms_link_format(&b->link, (uint8_t *)sysarea) < 0) {
 		iso_write_opts_free(o);
 		return ms_fail(c, MS_EXIT_FAILURE, "cannot format link record");
 	}
@@ -544,42 +548,72 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, int sizing,
 	return 0;
 }
 
-int ms_build_start(struct ms_build *b, struct ms_ctx *c)
+/* Start libisofs' writer and learn the image size. */
+static int start_writer(struct ms_build *b, struct ms_ctx *c, size_t fifo,
+			int record, struct burn_source **src, uint64_t *size)
 {
 	IsoWriteOpts *o;
-	struct burn_source *probe = NULL;
-	uint64_t probe_size;
 	int ret;
 
-	/* first pass: lay out only, to learn the size for the record */
-	if (make_opts(b, c, 1, &o) < 0)
+	if (make_opts(b, c, fifo, record, &o) < 0)
 		return -1;
-	ret = iso_image_create_burn_source(b->image, o, &probe);
+	ret = iso_image_create_burn_source(b->image, o, src);
 	iso_write_opts_free(o);
-	if (ret < 0)
+	if (ret < 0) {
+		*src = NULL;
 		return iso_fail(c, ret, "cannot lay out the image");
-	probe_size = (uint64_t)probe->get_size(probe);
-	probe->cancel(probe);
-	burn_source_free(probe);
+	}
+	*size = (uint64_t)(*src)->get_size(*src);
+	if (*size == 0 || *size % MS_BLOCK || *size / MS_BLOCK > UINT32_MAX)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "libisofs laid out an image of %llu bytes",
+			       (unsigned long long)*size);
+	return 0;
+}
+
+/*
+ * The record names the image size, which libisofs knows only once it has
+ * laid the image out.  Without checksum tags the record is simply put into
+ * block 0 as the bytes stream past.  With them it must be in place before
+ * libisofs writes, as the tags cover block 0: the image is laid out once
+ * to learn the size (the writer started for real, with a tiny ring buffer,
+ * since a will_cancel run leaves the MD5 array out of its size), then again
+ * with the record.
+ */
+int ms_build_start(struct ms_build *b, struct ms_ctx *c)
+{
+	struct burn_source *probe = NULL;
+	uint64_t probe_size;
+	double t0 = ms_now();
+	int ret;
+
+	if (!b->opts.md5) {
+		if (start_writer(b, c, FIFO_BLOCKS, 0, &b->out, &b->size) < 0)
+			return -1;
+		b->link.blocks = (uint32_t)(b->size / MS_BLOCK);
+		if (ms_link_format(&b->link, b->record) < 0)
+			return ms_fail(c, MS_EXIT_FAILURE,
+				       "cannot format link record");
+		b->patch_record = 1;
+		ms_note(c, "laid out %u blocks in %.2f s", b->link.blocks,
+			ms_now() - t0);
+		return 0;
+	}
+	ret = start_writer(b, c, SIZING_FIFO_BLOCKS, 0, &probe, &probe_size);
+	if (probe) {
+		probe->cancel(probe);
+		burn_source_free(probe);
+	}
+	if (ret < 0)
+		return -1;
 	/* the real run repeats whatever the layout pass had to say */
 	iso_obtain_msgs("NEVER", &ret, &ret, (char[ISO_MSGS_MESSAGE_LEN]){0},
 			(char[80]){0});
-	if (probe_size == 0 || probe_size % MS_BLOCK ||
-	    probe_size / MS_BLOCK > UINT32_MAX)
-		return ms_fail(c, MS_EXIT_FAILURE,
-			       "libisofs laid out an image of %llu bytes",
-			       (unsigned long long)probe_size);
 	b->link.blocks = (uint32_t)(probe_size / MS_BLOCK);
-
-	if (make_opts(b, c, 0, &o) < 0)
+	if (start_writer(b, c, FIFO_BLOCKS, 1, &b->out, &b->size) < 0)
 		return -1;
-	ret = iso_image_create_burn_source(b->image, o, &b->out);
-	iso_write_opts_free(o);
-	if (ret < 0) {
-		b->out = NULL;
-		return iso_fail(c, ret, "cannot start the image");
-	}
-	b->size = (uint64_t)b->out->get_size(b->out);
+	ms_note(c, "laid out %u blocks in %.2f s (two passes)",
+		b->link.blocks, ms_now() - t0);
 	if (b->size != probe_size)
 		return ms_fail(c, MS_EXIT_FAILURE,
 			       "the image size changed between layout passes "
@@ -618,6 +652,13 @@ ssize_t ms_build_read(struct ms_build *b, struct ms_ctx *c, uint8_t *buf,
 			(unsigned long long)b->size);
 		ms_iso_msgs(c);
 		return -1;
+	}
+	if (b->patch_record && b->produced < MS_BLOCK) {
+		size_t from = (size_t)b->produced;
+		size_t len = (size_t)n < MS_BLOCK - from ? (size_t)n :
+			     MS_BLOCK - from;
+
+		memcpy(buf, b->record + from, len);
 	}
 	b->produced += (uint64_t)n;
 	if (ms_iso_msgs(c) < 0)
