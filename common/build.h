@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "ctx.h"
+#include "isosrc.h"
 #include "layout.h"
 #include "link.h"
 #include "medium.h"
@@ -25,6 +26,8 @@ struct ms_build_opts {
 	int rockridge;
 	int md5;		/* session and file checksum tags */
 	int64_t epoch;		/* SOURCE_DATE_EPOCH, or -1 */
+	ms_block_hook record;	/* sees every block the import reads */
+	void *record_arg;
 };
 
 struct ms_build;

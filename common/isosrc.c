@@ -10,6 +10,8 @@ struct isosrc {
 	struct ms_ctx *c;
 	uint32_t *failed_lba;
 	uint32_t last_lba;
+	ms_block_hook hook;
+	void *hook_arg;
 };
 
 static int src_open(IsoDataSource *src)
@@ -30,6 +32,11 @@ static int src_read(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
 
 	s->last_lba = lba;
 	if (ms_medium_read(s->m, s->c, lba, 1, buffer) < 0) {
+		if (s->failed_lba)
+			*s->failed_lba = lba;
+		return ISO_DATA_SOURCE_FAILURE;
+	}
+	if (s->hook && s->hook(s->hook_arg, lba, buffer) < 0) {
 		if (s->failed_lba)
 			*s->failed_lba = lba;
 		return ISO_DATA_SOURCE_FAILURE;
@@ -72,4 +79,12 @@ IsoDataSource *ms_isosrc_new(struct ms_medium *m, struct ms_ctx *c,
 uint32_t ms_isosrc_last_lba(IsoDataSource *src)
 {
 	return ((struct isosrc *)src->data)->last_lba;
+}
+
+void ms_isosrc_set_hook(IsoDataSource *src, ms_block_hook hook, void *arg)
+{
+	struct isosrc *s = src->data;
+
+	s->hook = hook;
+	s->hook_arg = arg;
 }

@@ -6,6 +6,7 @@
 #include "exit.h"
 #include "iso9660.h"
 #include "layout.h"
+#include "snapshot.h"
 #include "toc.h"
 
 /*
@@ -426,6 +427,8 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 	int ret;
 
 	memset(l, 0, sizeof(*l));
+	if (m->kind == MS_MEDIUM_SNAPSHOT)
+		return ms_snapshot_layout(c, m, l);
 	l->medium = m->name;
 	l->kind = m->kind;
 	l->profile = m->profile;

@@ -58,6 +58,8 @@ struct ms_layout {
 	uint32_t break_lba;
 	char break_reason[256];
 	uint64_t blocks_read;		/* by ms_layout_read, for --verbose */
+	const char *snapshot_of;	/* a snapshot's medium, else NULL */
+	int64_t snapshot_taken;
 };
 
 const char *ms_status_name(enum ms_status s);

@@ -10,46 +10,6 @@
 #define SELF_KEY " self="
 #define LINE_MAX_LEN 512
 
-static void escape_volid(const char *in, char *out, size_t size)
-{
-	static const char digits[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *in && o + 4 < size; in++) {
-		unsigned char ch = (unsigned char)*in;
-
-		if (ch > 0x20 && ch < 0x7f && ch != '%') {
-			out[o++] = (char)ch;
-		} else {
-			out[o++] = '%';
-			out[o++] = digits[ch >> 4];
-			out[o++] = digits[ch & 15];
-		}
-	}
-	out[o] = '\0';
-}
-
-static int unescape_volid(const char *in, char *out, size_t size)
-{
-	size_t o = 0;
-	uint8_t b;
-
-	while (*in) {
-		if (o + 1 >= size)
-			return -1;
-		if (*in == '%') {
-			if (ms_unhex(in + 1, 1, &b) < 0 || b == 0)
-				return -1;
-			out[o++] = (char)b;
-			in += 3;
-		} else {
-			out[o++] = *in++;
-		}
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 int ms_link_format(const struct ms_link *l, uint8_t *blk)
 {
 	char line[LINE_MAX_LEN], fp[MS_FP_HEX_LEN + 1], volid[3 * 33 + 1];
@@ -58,7 +18,7 @@ int ms_link_format(const struct ms_link *l, uint8_t *blk)
 	uLong crc;
 
 	ms_hex(l->base_fp, MS_FP_LEN, fp);
-	escape_volid(l->base_volid, volid, sizeof(volid));
+	ms_escape(l->base_volid, volid, sizeof(volid));
 	ms_time_format(l->created, created, sizeof(created));
 	n = snprintf(line, sizeof(line),
 		     "%sstart=%u blocks=%u base=%s base_last=%u base_nwa=%u "
@@ -122,8 +82,8 @@ static int parse_field(struct ms_link *l, const char *key, const char *val,
 			return -1;
 		return ms_unhex(val, MS_FP_LEN, l->base_fp);
 	case 7:
-		return unescape_volid(val, l->base_volid,
-				      sizeof(l->base_volid));
+		return ms_unescape(val, l->base_volid,
+				   sizeof(l->base_volid));
 	case 8: {
 		struct tm tm;
 		char *end;

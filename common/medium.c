@@ -15,6 +15,7 @@
 #include "exit.h"
 #include "iso9660.h"
 #include "medium.h"
+#include "snapshot.h"
 
 #define STDIO_PREFIX	"stdio:"
 #define CACHE_BLOCKS	32
@@ -226,6 +227,13 @@ int ms_medium_open(struct ms_ctx *c, const char *name, unsigned flags,
 		return -1;
 	if (classify(c, name, adr, &kind, &path) < 0)
 		return -1;
+	if (kind == MS_MEDIUM_FILE && ms_snapshot_is_file(path)) {
+		if (flags & MS_OPEN_WRITE)
+			return ms_fail(c, MS_EXIT_UNSUITABLE,
+				       "'%s' is a snapshot of a disc, not a "
+				       "medium that can be written", name);
+		return ms_snapshot_open(c, path, out);
+	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return ms_fail_errno(c, MS_EXIT_FAILURE, ENOMEM, "open");
@@ -260,6 +268,7 @@ void ms_medium_close(struct ms_medium *m)
 {
 	if (!m)
 		return;
+	ms_snapshot_free(m->snap);
 	if (m->drive)
 		burn_drive_release(m->drive, 0);
 	if (m->infos)
@@ -322,6 +331,8 @@ int ms_medium_refresh(struct ms_medium *m, struct ms_ctx *c)
 		burn_drive_info_free(m->infos);
 	m->drive = NULL;
 	m->infos = NULL;
+	if (m->kind == MS_MEDIUM_SNAPSHOT)
+		return 0;
 	if (m->kind == MS_MEDIUM_FILE && file_size(m, c) < 0)
 		return -1;
 	return grab(m, c);
@@ -349,6 +360,8 @@ static int raw_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 {
 	uint32_t done = 0;
 
+	if (m->kind == MS_MEDIUM_SNAPSHOT)
+		return ms_snapshot_read(m, c, lba, count, buf);
 	while (done < count) {
 		uint32_t n = count - done;
 		off_t got = 0;
@@ -371,8 +384,6 @@ static int raw_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		done += n;
 	}
 	m->blocks_read += count;
-	if (m->read_hook)
-		m->read_hook(m->read_hook_arg, lba, count, buf);
 	return 0;
 }
 
@@ -416,7 +427,7 @@ int ms_medium_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		       (size_t)count * MS_BLOCK);
 		return 0;
 	}
-	if (count > 2 || !m->readahead)
+	if (count > 2 || !m->readahead || m->kind == MS_MEDIUM_SNAPSHOT)
 		return raw_read(m, c, lba, count, buf);
 	/* small reads: fetch a run ahead, as directory walks are sequential */
 	if (!m->cache) {
@@ -497,6 +508,10 @@ int ms_medium_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 	int ret;
 
 	m->cache_count = 0;
+	if (m->kind == MS_MEDIUM_SNAPSHOT)
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is a snapshot, not a writable medium",
+			       m->name);
 	if (m->kind == MS_MEDIUM_FILE) {
 		if (m->lock_fd < 0)
 			return ms_fail(c, MS_EXIT_FAILURE,

@@ -25,6 +25,7 @@ struct burn_drive_info;
 enum ms_medium_kind {
 	MS_MEDIUM_FILE,		/* stdio pseudo-drive */
 	MS_MEDIUM_DRIVE,	/* MMC optical drive */
+	MS_MEDIUM_SNAPSHOT,	/* a saved snapshot of a disc (snapshot.h) */
 };
 
 enum ms_open_flags {
@@ -35,10 +36,6 @@ enum ms_open_flags {
 #define MS_PROFILE_STDIO 0xffff
 
 struct ms_medium;
-
-/* Optional hook seen by every block read from a medium. */
-typedef void (*ms_read_hook)(void *arg, uint32_t lba, uint32_t count,
-			     const uint8_t *data);
 
 struct ms_medium {
 	char *name;		/* as the user gave it, for messages */
@@ -56,11 +53,10 @@ struct ms_medium {
 	int lock_fd;		/* files: holds the flock, -1 if none */
 	int created;		/* files: the lock created the file */
 	int readahead;		/* serve small reads from a run read ahead */
-	ms_read_hook read_hook;
-	void *read_hook_arg;
 	/* a small read-ahead cache for block-by-block readers (libisofs) */
 	uint8_t *cache;
 	uint32_t cache_lba, cache_count;
+	void *snap;		/* snapshots keep their state here */
 };
 
 /*
@@ -71,7 +67,10 @@ struct ms_medium {
 int ms_lib_init(struct ms_ctx *c);
 void ms_lib_finish(void);
 
-/* Open a medium by name.  MS_OPEN_WRITE also takes the exclusive lock. */
+/*
+ * Open a medium by name.  MS_OPEN_WRITE also takes the exclusive lock.  A
+ * file that starts with the snapshot magic opens as a snapshot.
+ */
 int ms_medium_open(struct ms_ctx *c, const char *name, unsigned flags,
 		   struct ms_medium **out);
 void ms_medium_close(struct ms_medium *m);

@@ -10,6 +10,8 @@ static const char *kind_name(const struct ms_layout *l)
 {
 	if (l->status == MS_STATUS_IMAGE)
 		return "image";
+	if (l->snapshot_of)
+		return "snapshot";
 	return l->kind == MS_MEDIUM_DRIVE ? "drive" : "file";
 }
 
@@ -70,6 +72,13 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 	int i;
 
 	fprintf(f, "%-14s%s\n", "medium", l->medium);
+	if (l->snapshot_of) {
+		char taken[32];
+
+		ms_time_format(l->snapshot_taken, taken, sizeof(taken));
+		fprintf(f, "%-14s%s, taken %s\n", "snapshot of",
+			l->snapshot_of, taken);
+	}
 	fprintf(f, "%-14s%s\n", "profile",
 		l->status == MS_STATUS_IMAGE ? "session image" :
 		l->profile_name);
@@ -168,6 +177,15 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 	ms_json_object(&j, NULL);
 	ms_json_string(&j, "medium", l->medium);
 	ms_json_string(&j, "kind", kind_name(l));
+	if (l->snapshot_of) {
+		char taken[32];
+
+		ms_time_format(l->snapshot_taken, taken, sizeof(taken));
+		ms_json_object(&j, "snapshot");
+		ms_json_string(&j, "of", l->snapshot_of);
+		ms_json_string(&j, "taken", taken);
+		ms_json_end_object(&j);
+	}
 	ms_json_string(&j, "profile", l->status == MS_STATUS_IMAGE ?
 		       "session image" : l->profile_name);
 	ms_json_uint(&j, "profile_number", (uint64_t)l->profile);

@@ -48,6 +48,46 @@ int ms_unhex(const char *in, size_t n, uint8_t *out)
 	return 0;
 }
 
+void ms_escape(const char *in, char *out, size_t size)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *in && o + 4 < size; in++) {
+		unsigned char ch = (unsigned char)*in;
+
+		if (ch > 0x20 && ch < 0x7f && ch != '%') {
+			out[o++] = (char)ch;
+		} else {
+			out[o++] = '%';
+			out[o++] = digits[ch >> 4];
+			out[o++] = digits[ch & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
+int ms_unescape(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+	uint8_t b;
+
+	while (*in) {
+		if (o + 1 >= size)
+			return -1;
+		if (*in == '%') {
+			if (ms_unhex(in + 1, 1, &b) < 0 || b == 0)
+				return -1;
+			out[o++] = (char)b;
+			in += 3;
+		} else {
+			out[o++] = *in++;
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
 int ms_parse_u32(const char *s, uint32_t *out)
 {
 	unsigned long long v;

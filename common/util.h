@@ -11,6 +11,15 @@ void ms_hex(const uint8_t *in, size_t n, char *out);
 /* Parse exactly 2n hex digits.  Returns 0, or -1 if not hex. */
 int ms_unhex(const char *in, size_t n, uint8_t *out);
 
+/*
+ * Write text so that it holds no blanks: '%', blanks and bytes outside
+ * 0x21..0x7e become %XX.  out must hold 3 * strlen(in) + 1 bytes.
+ */
+void ms_escape(const char *in, char *out, size_t size);
+
+/* Undo ms_escape.  Returns 0, or -1 if malformed or too long. */
+int ms_unescape(const char *in, char *out, size_t size);
+
 /* Parse a decimal uint32 that fills all of s.  Returns 0 or -1. */
 int ms_parse_u32(const char *s, uint32_t *out);
 

@@ -11,12 +11,14 @@
 #include "layout.h"
 #include "medium.h"
 #include "report.h"
+#include "snapshot.h"
 
 enum output {
 	OUT_TABLE,
 	OUT_JSON,
 	OUT_MSINFO,
 	OUT_MAP,
+	OUT_EXPORT,
 };
 
 struct lsms {
@@ -24,15 +26,18 @@ struct lsms {
 	int verbose;
 	enum ms_progress_mode progress;
 	const char *medium;
+	const char *export;
 };
 
 enum {
-	OPT_MAP = 256,
+	OPT_EXPORT = 256,
+	OPT_MAP,
 	OPT_PROGRESS,
 	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
+	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "map", no_argument, NULL, OPT_MAP },
@@ -47,8 +52,9 @@ static const struct option longopts[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: lsms [-hjmqv] [--map] [--progress=when] [--version] "
-		"medium\n");
+		"usage: lsms [-hjmqv] [--export snapshot] [--map] "
+		"[--progress=when] [--version]\n"
+		"            medium\n");
 }
 
 static void help(void)
@@ -59,6 +65,8 @@ static void help(void)
 	       "image.\n\n"
 	       "  -j, --json        one JSON object (see lsms(1))\n"
 	       "  -m, --msinfo      print msc1,nwa like cdrecord -msinfo\n"
+	       "      --export file save a snapshot for building sessions "
+	       "offline\n"
 	       "      --map         draw the medium to scale\n"
 	       "      --progress=when  auto, always or never\n"
 	       "  -q, --quiet       no warnings\n"
@@ -72,7 +80,8 @@ static void help(void)
 static int set_output(struct lsms *o, enum output out)
 {
 	if (o->output != OUT_TABLE && o->output != out) {
-		ms_cli_error("--json, --msinfo and --map exclude each other");
+		ms_cli_error("--export, --json, --msinfo and --map exclude "
+			     "each other");
 		return -1;
 	}
 	o->output = out;
@@ -108,6 +117,7 @@ int main(int argc, char **argv)
 	struct ms_ctx c;
 	struct ms_medium *m = NULL;
 	struct ms_layout l;
+	struct ms_snapshot_stats st;
 	int ch, ret = MS_EXIT_OK;
 
 	ms_cli_init("lsms", &c);
@@ -129,6 +139,11 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			o.verbose++;
+			break;
+		case OPT_EXPORT:
+			if (set_output(&o, OUT_EXPORT) < 0)
+				return MS_EXIT_USAGE;
+			o.export = optarg;
 			break;
 		case OPT_MAP:
 			if (set_output(&o, OUT_MAP) < 0)
@@ -177,6 +192,18 @@ int main(int argc, char **argv)
 		break;
 	case OUT_MAP:
 		ms_report_map(stdout, &l, ms_cli_columns(STDOUT_FILENO) - 2);
+		break;
+	case OUT_EXPORT:
+		if (l.broken)
+			break;
+		if (ms_snapshot_export(&c, m, &l, o.export, &st) < 0) {
+			ret = ms_cli_fail(&c);
+			break;
+		}
+		ms_note(&c, "saved %u blocks of metadata of '%s' in '%s': "
+			"%llu bytes, %llu deflated", st.blocks, o.medium,
+			o.export, (unsigned long long)st.payload_bytes,
+			(unsigned long long)st.file_bytes);
 		break;
 	case OUT_MSINFO:
 		ret = msinfo_refusal(&l);

@@ -450,7 +450,7 @@ static void warn_space(struct ms_ctx *c, const struct ms_layout *l,
 int main(int argc, char **argv)
 {
 	struct mkms o = { .rockridge = 1, .md5 = 1 };
-	struct ms_build_opts bo;
+	struct ms_build_opts bo = { 0 };
 	struct ms_ctx c;
 	struct ms_medium *m = NULL;
 	struct ms_layout l, *lp = NULL;

@@ -1,0 +1,857 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "build.h"
+#include "exit.h"
+#include "iso9660.h"
+#include "snapshot.h"
+#include "util.h"
+
+/*
+ * File layout (all numbers big-endian):
+ *
+ *   0   8  magic "\x89MSSNAP\n"
+ *   8   4  format version (1)
+ *   12  4  flags (0)
+ *   16  8  payload length, uncompressed
+ *   24  4  CRC-32 of the uncompressed payload
+ *   28  4  CRC-32 of bytes 0..27
+ *   32  .. the payload, one zlib stream
+ *
+ * The payload is text, "key value" lines up to a line "end", then the
+ * recorded blocks as runs: 4 bytes first block, 4 bytes count, the data.
+ */
+#define HDR_VERSION_OFF		8
+#define HDR_FLAGS_OFF		12
+#define HDR_LENGTH_OFF		16
+#define HDR_PAYLOAD_CRC_OFF	24
+#define HDR_CRC_OFF		28
+#define HDR_LEN			32
+#define RUN_HDR_LEN		8
+#define TEXT_MAGIC		"mstools_snapshot_v1"
+/* a payload beyond this is not metadata: refuse to inflate it */
+#define PAYLOAD_MAX		((uint64_t)1 << 32)
+
+struct run {
+	uint32_t lba;
+	uint32_t count;
+	const uint8_t *data;
+};
+
+struct snap {
+	uint8_t *payload;
+	uint64_t payload_len;
+	struct ms_layout layout;	/* sessions owned here */
+	char *source;
+	int64_t taken;
+	struct run *runs;
+	size_t nruns;
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+int ms_snapshot_is_file(const char *path)
+{
+	char magic[MS_SNAP_MAGIC_LEN];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	return n == (ssize_t)sizeof(magic) &&
+	       !memcmp(magic, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN);
+}
+
+void ms_snapshot_free(void *p)
+{
+	struct snap *s = p;
+
+	if (!s)
+		return;
+	free(s->layout.sessions);
+	free(s->payload);
+	free(s->source);
+	free(s->runs);
+	free(s);
+}
+
+/* --- reading --- */
+
+static int corrupt(struct ms_ctx *c, const char *path, const char *what)
+{
+	return ms_fail(c, MS_EXIT_FAILURE, "snapshot '%s' is damaged: %s",
+		       path, what);
+}
+
+/* Read and inflate the whole file; checks magic, header and CRCs. */
+static int load_payload(struct ms_ctx *c, const char *path, struct snap *s)
+{
+	uint8_t hdr[HDR_LEN], *in = NULL;
+	struct stat st;
+	z_stream z;
+	uint64_t len;
+	size_t inlen;
+	ssize_t n;
+	int fd, zret, ret = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot open snapshot '%s'", path);
+	if (fstat(fd, &st) < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+			      "cannot open snapshot '%s'", path);
+		goto out;
+	}
+	n = read(fd, hdr, sizeof(hdr));
+	if (n != (ssize_t)sizeof(hdr)) {
+		corrupt(c, path, "shorter than its header");
+		goto out;
+	}
+	if (memcmp(hdr, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN)) {
+		ms_fail(c, MS_EXIT_FAILURE, "'%s' is not a snapshot", path);
+		goto out;
+	}
+	if (crc32(0L, hdr, HDR_CRC_OFF) != get32(hdr + HDR_CRC_OFF)) {
+		ms_fail(c, MS_EXIT_VERIFY,
+			"snapshot '%s' is damaged: header checksum mismatch",
+			path);
+		goto out;
+	}
+	if (get32(hdr + HDR_VERSION_OFF) != MS_SNAP_VERSION) {
+		ms_fail(c, MS_EXIT_FAILURE,
+			"snapshot '%s' has format version %u; this mstools "
+			"reads version %d", path, get32(hdr + HDR_VERSION_OFF),
+			MS_SNAP_VERSION);
+		goto out;
+	}
+	len = (uint64_t)get32(hdr + HDR_LENGTH_OFF) << 32 |
+	      get32(hdr + HDR_LENGTH_OFF + 4);
+	if (len == 0 || len > PAYLOAD_MAX) {
+		corrupt(c, path, "impossible payload length");
+		goto out;
+	}
+	inlen = (size_t)st.st_size - HDR_LEN;
+	in = malloc(inlen ? inlen : 1);
+	s->payload = malloc((size_t)len);
+	if (!in || !s->payload) {
+		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	n = read(fd, in, inlen);
+	if (n < 0 || (size_t)n != inlen) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, n < 0 ? errno : EIO,
+			      "cannot read snapshot '%s'", path);
+		goto out;
+	}
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK) {
+		ms_fail(c, MS_EXIT_FAILURE, "cannot start zlib");
+		goto out;
+	}
+	z.next_in = in;
+	z.avail_in = (uInt)inlen;
+	z.next_out = s->payload;
+	z.avail_out = (uInt)len;
+	zret = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if (zret != Z_STREAM_END || z.total_out != len) {
+		if (zret == Z_DATA_ERROR)
+			corrupt(c, path, "the compressed data are invalid");
+		else
+			corrupt(c, path, "truncated");
+		goto out;
+	}
+	if (z.avail_in != 0) {
+		corrupt(c, path, "bytes after the compressed data");
+		goto out;
+	}
+	if (crc32(0L, s->payload, (uInt)len) !=
+	    get32(hdr + HDR_PAYLOAD_CRC_OFF)) {
+		ms_fail(c, MS_EXIT_VERIFY,
+			"snapshot '%s' is damaged: payload checksum mismatch",
+			path);
+		goto out;
+	}
+	s->payload_len = len;
+	ret = 0;
+out:
+	free(in);
+	close(fd);
+	return ret;
+}
+
+static enum ms_status status_from_name(const char *name)
+{
+	static const enum ms_status all[] = {
+		MS_STATUS_BLANK, MS_STATUS_APPENDABLE, MS_STATUS_CLOSED,
+		MS_STATUS_UNSUITABLE,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcmp(name, ms_status_name(all[i])))
+			return all[i];
+	return MS_STATUS_IMAGE;		/* never stored: rejected by caller */
+}
+
+static int parse_u64(const char *v, uint64_t *out)
+{
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+static int parse_session(struct snap *s, char *v)
+{
+	struct ms_session *ss, *sess;
+	char volid[3 * MS_VD_VOLUME_ID_LEN + 1];
+	unsigned number, start, blocks, tracks, readable, joliet, rr;
+	long long created;
+	int n;
+
+	if (sscanf(v, "%u %u %u %u %u %u %u %lld %96s%n", &number, &start,
+		   &blocks, &tracks, &readable, &joliet, &rr, &created, volid,
+		   &n) != 9 || v[n])
+		return -1;
+	if (number != (unsigned)s->layout.nsessions + 1)
+		return -1;
+	ss = realloc(s->layout.sessions,
+		     (size_t)(s->layout.nsessions + 1) * sizeof(*ss));
+	if (!ss)
+		return -1;
+	s->layout.sessions = ss;
+	sess = &ss[s->layout.nsessions++];
+	memset(sess, 0, sizeof(*sess));
+	sess->number = (int)number;
+	sess->start = start;
+	sess->blocks = blocks;
+	sess->tracks = (int)tracks;
+	sess->readable = readable != 0;
+	sess->joliet = (int)joliet;
+	sess->rockridge = rr != 0;
+	sess->created = created;
+	if (strcmp(volid, "-") &&
+	    ms_unescape(volid, sess->volume_id, sizeof(sess->volume_id)) < 0)
+		return -1;
+	return 0;
+}
+
+/* "link N STATE TEXT": the record line, or why it is damaged. */
+static int parse_link(struct snap *s, char *v)
+{
+	uint8_t blk[MS_BLOCK];
+	struct ms_session *sess;
+	char text[512];
+	unsigned number;
+	int state, n;
+
+	if (sscanf(v, "%u %d %n", &number, &state, &n) != 2 || !number ||
+	    number > (unsigned)s->layout.nsessions)
+		return -1;
+	sess = &s->layout.sessions[number - 1];
+	if (ms_unescape(v + n, text, sizeof(text)) < 0)
+		return -1;
+	if (state == MS_LINK_CORRUPT) {
+		sess->link_state = MS_LINK_CORRUPT;
+		text[sizeof(sess->link_why) - 1] = '\0';
+		memcpy(sess->link_why, text, sizeof(sess->link_why));
+		return 0;
+	}
+	if (state != MS_LINK_FOUND)
+		return -1;
+	memset(blk, 0, sizeof(blk));
+	snprintf((char *)blk, sizeof(blk), "%s\n", text);
+	sess->link_state = ms_link_parse(blk, &sess->link, sess->link_why,
+					 sizeof(sess->link_why));
+	return sess->link_state == MS_LINK_FOUND ? 0 : -1;
+}
+
+static int parse_line(struct snap *s, char *key, char *v)
+{
+	struct ms_layout *l = &s->layout;
+	uint64_t u;
+	char buf[256];
+
+	if (!strcmp(key, "session"))
+		return parse_session(s, v);
+	if (!strcmp(key, "link"))
+		return parse_link(s, v);
+	if (!strcmp(key, "source")) {
+		if (ms_unescape(v, buf, sizeof(buf)) < 0)
+			return -1;
+		s->source = strdup(buf);
+		return s->source ? 0 : -1;
+	}
+	if (!strcmp(key, "taken")) {
+		struct tm tm;
+		char *end;
+
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(v, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (!end || *end)
+			return -1;
+		s->taken = (int64_t)timegm(&tm);
+		return 0;
+	}
+	if (!strcmp(key, "kind")) {
+		if (!strcmp(v, "drive"))
+			l->kind = MS_MEDIUM_DRIVE;
+		else if (!strcmp(v, "file"))
+			l->kind = MS_MEDIUM_FILE;
+		else
+			return -1;
+		return 0;
+	}
+	if (!strcmp(key, "profile")) {
+		unsigned pno;
+		int n;
+
+		if (sscanf(v, "%u %n", &pno, &n) != 1 ||
+		    ms_unescape(v + n, l->profile_name,
+				sizeof(l->profile_name)) < 0)
+			return -1;
+		l->profile = (int)pno;
+		return 0;
+	}
+	if (!strcmp(key, "status")) {
+		l->status = status_from_name(v);
+		return l->status == MS_STATUS_IMAGE ? -1 : 0;
+	}
+	if (!strcmp(key, "fingerprint")) {
+		if (!strcmp(v, "-"))
+			return 0;
+		if (strlen(v) != MS_FP_HEX_LEN ||
+		    ms_unhex(v, MS_FP_LEN, l->fp) < 0)
+			return -1;
+		l->has_fp = 1;
+		return 0;
+	}
+	if (parse_u64(v, &u) < 0)
+		return -1;
+	if (!strcmp(key, "overwriteable"))
+		l->overwriteable = u != 0;
+	else if (!strcmp(key, "first_address"))
+		l->first_address = (uint32_t)u;
+	else if (!strcmp(key, "msc1"))
+		l->msc1 = (uint32_t)u;
+	else if (!strcmp(key, "last_start"))
+		l->last_start = (uint32_t)u;
+	else if (!strcmp(key, "nwa"))
+		l->nwa = (uint32_t)u;
+	else if (!strcmp(key, "free_blocks"))
+		l->free_blocks = u;
+	else if (!strcmp(key, "capacity_blocks"))
+		l->capacity_blocks = u;
+	else if (!strcmp(key, "overhead_blocks"))
+		l->overhead_blocks = (uint32_t)u;
+	/* other keys are for later versions */
+	return 0;
+}
+
+static int parse_payload(struct ms_ctx *c, const char *path, struct snap *s)
+{
+	uint8_t *p = s->payload, *end = s->payload + s->payload_len;
+	char *line, *nl, *sp;
+	int first = 1;
+
+	for (;;) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return corrupt(c, path, "its text part does not end");
+		*nl = '\0';
+		line = (char *)p;
+		p = (uint8_t *)nl + 1;
+		if (first) {
+			if (strcmp(line, TEXT_MAGIC))
+				return corrupt(c, path, "unknown text part");
+			first = 0;
+			continue;
+		}
+		if (!strcmp(line, "end"))
+			break;
+		sp = strchr(line, ' ');
+		if (!sp)
+			return corrupt(c, path, "a line without a value");
+		*sp = '\0';
+		if (parse_line(s, line, sp + 1) < 0) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "bad '%.40s' line", line);
+			return corrupt(c, path, why);
+		}
+	}
+	while (p < end) {
+		struct run *r;
+		uint64_t bytes;
+
+		if ((size_t)(end - p) < RUN_HDR_LEN)
+			return corrupt(c, path, "a block run is cut short");
+		r = realloc(s->runs, (s->nruns + 1) * sizeof(*r));
+		if (!r)
+			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		s->runs = r;
+		r = &s->runs[s->nruns];
+		r->lba = get32(p);
+		r->count = get32(p + 4);
+		bytes = (uint64_t)r->count * MS_BLOCK;
+		p += RUN_HDR_LEN;
+		if (r->count == 0 || bytes > (uint64_t)(end - p))
+			return corrupt(c, path, "a block run is cut short");
+		if (s->nruns && r->lba <= s->runs[s->nruns - 1].lba +
+					 s->runs[s->nruns - 1].count - 1)
+			return corrupt(c, path, "block runs out of order");
+		r->data = p;
+		p += bytes;
+		s->nruns++;
+	}
+	if (s->layout.nsessions && s->layout.last_start !=
+	    s->layout.sessions[s->layout.nsessions - 1].start)
+		return corrupt(c, path, "its session table disagrees with "
+			       "the last session's start");
+	return 0;
+}
+
+int ms_snapshot_open(struct ms_ctx *c, const char *path,
+		     struct ms_medium **out)
+{
+	struct ms_medium *m;
+	struct snap *s;
+
+	*out = NULL;
+	m = calloc(1, sizeof(*m));
+	s = calloc(1, sizeof(*s));
+	if (!m || !s) {
+		free(m);
+		free(s);
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	}
+	m->lock_fd = -1;
+	m->kind = MS_MEDIUM_SNAPSHOT;
+	m->snap = s;
+	m->exists = 1;
+	m->name = strdup(path);
+	m->path = strdup(path);
+	if (!m->name || !m->path) {
+		ms_medium_close(m);
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	}
+	if (load_payload(c, path, s) < 0 || parse_payload(c, path, s) < 0) {
+		ms_medium_close(m);
+		return -1;
+	}
+	m->profile = s->layout.profile;
+	memcpy(m->profile_name, s->layout.profile_name,
+	       sizeof(m->profile_name));
+	*out = m;
+	return 0;
+}
+
+int ms_snapshot_layout(struct ms_ctx *c, struct ms_medium *m,
+		       struct ms_layout *l)
+{
+	struct snap *s = m->snap;
+	size_t bytes = (size_t)s->layout.nsessions * sizeof(*l->sessions);
+
+	*l = s->layout;
+	l->sessions = NULL;
+	if (bytes) {
+		l->sessions = malloc(bytes);
+		if (!l->sessions)
+			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		memcpy(l->sessions, s->layout.sessions, bytes);
+	}
+	l->medium = m->name;
+	l->snapshot_of = s->source;
+	l->snapshot_taken = s->taken;
+	l->overhead_blocks = s->layout.overhead_blocks;
+	ms_overhead_blocks(l->profile, l->nsessions, &l->overhead_note);
+	return 0;
+}
+
+static const struct run *find_run(const struct snap *s, uint32_t lba)
+{
+	size_t lo = 0, hi = s->nruns;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct run *r = &s->runs[mid];
+
+		if (lba < r->lba)
+			hi = mid;
+		else if (lba >= r->lba + r->count)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+int ms_snapshot_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
+		     uint32_t count, uint8_t *buf)
+{
+	const struct snap *s = m->snap;
+	uint32_t i;
+
+	for (i = 0; i < count; i++) {
+		const struct run *r = find_run(s, lba + i);
+
+		if (!r)
+			return ms_fail(c, MS_EXIT_FAILURE,
+				       "snapshot '%s' lacks block %u: it holds "
+				       "only the blocks that import the last "
+				       "session's tree", m->name, lba + i);
+		memcpy(buf + (size_t)i * MS_BLOCK,
+		       r->data + (size_t)(lba + i - r->lba) * MS_BLOCK,
+		       MS_BLOCK);
+	}
+	return 0;
+}
+
+/* --- writing --- */
+
+struct recorder {
+	uint32_t *lbas;
+	uint8_t *data;		/* in the order recorded */
+	size_t n, cap;
+};
+
+static int record_block(void *arg, uint32_t lba, const uint8_t *blk)
+{
+	struct recorder *r = arg;
+	size_t i;
+
+	for (i = r->n; i > 0 && i > r->n - 8; i--)
+		if (r->lbas[i - 1] == lba)
+			return 0;	/* recent repeats are common */
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		uint32_t *l = realloc(r->lbas, cap * sizeof(*l));
+		uint8_t *d;
+
+		if (!l)
+			return -1;
+		r->lbas = l;
+		d = realloc(r->data, cap * MS_BLOCK);
+		if (!d)
+			return -1;
+		r->data = d;
+		r->cap = cap;
+	}
+	r->lbas[r->n] = lba;
+	memcpy(r->data + r->n * MS_BLOCK, blk, MS_BLOCK);
+	r->n++;
+	return 0;
+}
+
+struct order {
+	uint32_t lba;
+	size_t idx;
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct order *x = a, *y = b;
+
+	if (x->lba != y->lba)
+		return x->lba < y->lba ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+struct out {
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+static int out_put(struct out *o, const void *p, size_t n)
+{
+	if (o->len + n > o->cap) {
+		size_t cap = o->cap ? o->cap : 65536;
+		uint8_t *b;
+
+		while (cap < o->len + n)
+			cap *= 2;
+		b = realloc(o->buf, cap);
+		if (!b)
+			return -1;
+		o->buf = b;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+	return 0;
+}
+
+static int out_printf(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int out_printf(struct out *o, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -1;
+	return out_put(o, line, (size_t)n);
+}
+
+static int put_text(struct out *o, const struct ms_medium *m,
+		    const struct ms_layout *l, time_t now)
+{
+	char esc[3 * 256 + 1], fp[MS_FP_HEX_LEN + 1], when[32];
+	int i, bad = 0;
+
+	ms_escape(m->name, esc, sizeof(esc));
+	ms_time_format((int64_t)now, when, sizeof(when));
+	bad |= out_printf(o, "%s\nsource %s\ntaken %s\n", TEXT_MAGIC, esc,
+			  when);
+	bad |= out_printf(o, "kind %s\n",
+			  l->kind == MS_MEDIUM_DRIVE ? "drive" : "file");
+	ms_escape(l->profile_name, esc, sizeof(esc));
+	bad |= out_printf(o, "profile %d %s\n", l->profile,
+			  esc[0] ? esc : "%20");
+	bad |= out_printf(o, "status %s\noverwriteable %d\n",
+			  ms_status_name(l->status), l->overwriteable);
+	bad |= out_printf(o, "first_address %u\nmsc1 %u\nlast_start %u\n"
+			  "nwa %u\n", l->first_address, l->msc1,
+			  l->last_start, l->nwa);
+	bad |= out_printf(o, "free_blocks %llu\ncapacity_blocks %llu\n"
+			  "overhead_blocks %u\n",
+			  (unsigned long long)l->free_blocks,
+			  (unsigned long long)l->capacity_blocks,
+			  l->overhead_blocks);
+	ms_hex(l->fp, MS_FP_LEN, fp);
+	bad |= out_printf(o, "fingerprint %s\n", l->has_fp ? fp : "-");
+	for (i = 0; i < l->nsessions; i++) {
+		const struct ms_session *s = &l->sessions[i];
+		uint8_t blk[MS_BLOCK];
+
+		ms_escape(s->volume_id, esc, sizeof(esc));
+		bad |= out_printf(o, "session %d %u %u %d %d %d %d %lld %s\n",
+				  s->number, s->start, s->blocks, s->tracks,
+				  s->readable, s->joliet, s->rockridge,
+				  (long long)s->created, esc[0] ? esc : "-");
+		if (s->link_state == MS_LINK_FOUND &&
+		    ms_link_format(&s->link, blk) == 0) {
+			*(char *)memchr(blk, '\n', MS_BLOCK) = '\0';
+			ms_escape((char *)blk, esc, sizeof(esc));
+			bad |= out_printf(o, "link %d %d %s\n", s->number,
+					  MS_LINK_FOUND, esc);
+		} else if (s->link_state == MS_LINK_CORRUPT) {
+			ms_escape(s->link_why, esc, sizeof(esc));
+			bad |= out_printf(o, "link %d %d %s\n", s->number,
+					  MS_LINK_CORRUPT, esc);
+		}
+	}
+	bad |= out_printf(o, "end\n");
+	return bad ? -1 : 0;
+}
+
+static int put_runs(struct out *o, const struct recorder *r)
+{
+	struct order *ord;
+	size_t i, j, k;
+	uint8_t hdr[RUN_HDR_LEN];
+	int ret = -1;
+
+	if (!r->n)
+		return 0;
+	ord = malloc(r->n * sizeof(*ord));
+	if (!ord)
+		return -1;
+	for (i = 0; i < r->n; i++) {
+		ord[i].lba = r->lbas[i];
+		ord[i].idx = i;
+	}
+	qsort(ord, r->n, sizeof(*ord), cmp_order);
+	/* drop repeats, keeping the first reading */
+	for (i = 0, k = 0; i < r->n; i++)
+		if (k == 0 || ord[k - 1].lba != ord[i].lba)
+			ord[k++] = ord[i];
+	for (i = 0; i < k; i = j) {
+		for (j = i + 1; j < k && ord[j].lba == ord[j - 1].lba + 1; j++)
+			;
+		put32(hdr, ord[i].lba);
+		put32(hdr + 4, (uint32_t)(j - i));
+		if (out_put(o, hdr, sizeof(hdr)) < 0)
+			goto out;
+		for (size_t b = i; b < j; b++)
+			if (out_put(o, r->data + ord[b].idx * MS_BLOCK,
+				    MS_BLOCK) < 0)
+				goto out;
+	}
+	ret = (int)k;
+out:
+	free(ord);
+	return ret;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Header, deflated payload, into a temporary file renamed onto path. */
+static int write_file(struct ms_ctx *c, const char *path,
+		      const struct out *payload, uint64_t *file_bytes)
+{
+	uint8_t hdr[HDR_LEN], *z = NULL;
+	uLongf zlen;
+	char *tmp = NULL;
+	int fd = -1, ret = -1;
+
+	zlen = compressBound((uLong)payload->len);
+	z = malloc(zlen);
+	if (!z)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	if (compress2(z, &zlen, payload->buf, (uLong)payload->len,
+		      Z_BEST_COMPRESSION) != Z_OK) {
+		ms_fail(c, MS_EXIT_FAILURE, "cannot compress the snapshot");
+		goto out;
+	}
+	memset(hdr, 0, sizeof(hdr));
+	memcpy(hdr, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN);
+	put32(hdr + HDR_VERSION_OFF, MS_SNAP_VERSION);
+	put32(hdr + HDR_FLAGS_OFF, 0);
+	put32(hdr + HDR_LENGTH_OFF, (uint32_t)((uint64_t)payload->len >> 32));
+	put32(hdr + HDR_LENGTH_OFF + 4, (uint32_t)payload->len);
+	put32(hdr + HDR_PAYLOAD_CRC_OFF,
+	      (uint32_t)crc32(0L, payload->buf, (uInt)payload->len));
+	put32(hdr + HDR_CRC_OFF, (uint32_t)crc32(0L, hdr, HDR_CRC_OFF));
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+		tmp = NULL;
+		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot create '%s'",
+			      path);
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	fchmod(fd, 0644);
+	if (write_all(fd, hdr, sizeof(hdr)) < 0 ||
+	    write_all(fd, z, zlen) < 0 || fsync(fd) < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
+			      path);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
+			      path);
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+			      "cannot rename to '%s'", path);
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	*file_bytes = HDR_LEN + zlen;
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(z);
+	return ret;
+}
+
+int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
+		       const struct ms_layout *l, const char *path,
+		       struct ms_snapshot_stats *st)
+{
+	struct recorder rec = { 0 };
+	struct ms_build_opts bo = { 0 };
+	struct ms_build *b = NULL;
+	struct out o = { 0 };
+	int nblocks, ret = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (l->status == MS_STATUS_IMAGE)
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is a session image, not a disc", m->name);
+	if (l->broken)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "the session chain of '%s' is damaged at block "
+			       "%u: %s", m->name, l->break_lba,
+			       l->break_reason);
+	if (l->status == MS_STATUS_APPENDABLE) {
+		/* import the tree exactly as mkms does, keeping every block */
+		bo.rockridge = 1;
+		bo.md5 = 1;
+		bo.epoch = -1;
+		bo.record = record_block;
+		bo.record_arg = &rec;
+		if (ms_build_new(c, &bo, m, l, 1, l->nwa, &b) < 0)
+			goto out;
+	}
+	if (put_text(&o, m, l, time(NULL)) < 0) {
+		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	nblocks = put_runs(&o, &rec);
+	if (nblocks < 0) {
+		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	st->blocks = (uint32_t)nblocks;
+	st->payload_bytes = o.len;
+	ret = write_file(c, path, &o, &st->file_bytes);
+out:
+	ms_build_free(b);
+	free(rec.lbas);
+	free(rec.data);
+	free(o.buf);
+	return ret;
+}

@@ -1,0 +1,56 @@
+/*
+ * Disc snapshots: what mkms needs of a disc to build its next session away
+ * from the drive (format in man/mstools.5).
+ *
+ * A snapshot holds the disc's layout (identity, session table, NWA, free
+ * space) and exactly the blocks libisofs reads to import the last
+ * session's tree, deflated, behind a magic and checksums.  Opened as a
+ * medium it answers reads of those blocks only, so that a build from a
+ * snapshot makes the same bytes as a build from the disc, and a build that
+ * needs anything else stops naming the block.
+ */
+#ifndef MS_SNAPSHOT_H
+#define MS_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "ctx.h"
+#include "layout.h"
+#include "medium.h"
+
+#define MS_SNAP_MAGIC		"\x89MSSNAP\n"
+#define MS_SNAP_MAGIC_LEN	8
+#define MS_SNAP_VERSION		1
+
+/* 1 if the file at path starts with the snapshot magic. */
+int ms_snapshot_is_file(const char *path);
+
+/* Open a snapshot as a read-only medium of kind MS_MEDIUM_SNAPSHOT. */
+int ms_snapshot_open(struct ms_ctx *c, const char *path,
+		     struct ms_medium **out);
+
+/* The layout stored in a snapshot medium. */
+int ms_snapshot_layout(struct ms_ctx *c, struct ms_medium *m,
+		       struct ms_layout *l);
+
+/* Read recorded blocks; a block not in the snapshot is an error naming it. */
+int ms_snapshot_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
+		     uint32_t count, uint8_t *buf);
+
+void ms_snapshot_free(void *snap);
+
+struct ms_snapshot_stats {
+	uint32_t blocks;		/* blocks recorded */
+	uint64_t payload_bytes;		/* before deflating */
+	uint64_t file_bytes;		/* the snapshot file */
+};
+
+/*
+ * Write a snapshot of medium m (whose layout is l) to path, through a
+ * temporary file renamed when complete.
+ */
+int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
+		       const struct ms_layout *l, const char *path,
+		       struct ms_snapshot_stats *st);
+
+#endif
