@@ -302,6 +302,19 @@ static int read_emulated(struct ms_ctx *c, struct ms_medium *m,
 		if (is_image)
 			return finish_sessions(c, m, l);
 		blocks = m->size_blocks;
+		/* too short for a descriptor: blank only if all zero */
+		if (blocks <= MS_VD_FIRST && m->size_bytes % MS_BLOCK) {
+			int z = ms_medium_zero_prefix(m, c, (size_t)MS_HEAD_BLOCKS *
+						      MS_BLOCK);
+
+			if (z < 0)
+				return -1;
+			if (!z)
+				return ms_fail(c, MS_EXIT_UNSUITABLE,
+					       "%llu bytes that are neither "
+					       "zero nor an ISO 9660 image",
+					       (unsigned long long)m->size_bytes);
+		}
 	} else {
 		int cap = 0;
 

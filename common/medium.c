@@ -119,7 +119,37 @@ static int file_size(struct ms_medium *m, struct ms_ctx *c)
 		bytes = (uint64_t)st.st_size;
 	}
 	m->size_blocks = bytes / MS_BLOCK;
+	m->size_bytes = bytes;
 	return 0;
+}
+
+int ms_medium_zero_prefix(struct ms_medium *m, struct ms_ctx *c, size_t n)
+{
+	uint8_t buf[4096];
+	size_t done = 0;
+	ssize_t r;
+	int fd, ret = 1;
+
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot open '%s'", m->name);
+	while (done < n && ret == 1) {
+		r = read(fd, buf, n - done < sizeof(buf) ? n - done :
+			 sizeof(buf));
+		if (r < 0) {
+			ret = ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+					    "cannot read '%s'", m->name);
+			break;
+		}
+		if (r == 0)
+			break;
+		if (!ms_is_zero(buf, (size_t)r))
+			ret = 0;
+		done += (size_t)r;
+	}
+	close(fd);
+	return ret;
 }
 
 /*

@@ -48,6 +48,7 @@ struct ms_medium {
 	int exists;		/* files: 0 while the file is missing */
 	int is_blockdev;	/* files: a block device */
 	uint64_t size_blocks;	/* files: whole 2048-byte blocks readable */
+	uint64_t size_bytes;	/* files: the exact size */
 	uint32_t offset;	/* disc address of block 0 (session images) */
 	uint64_t blocks_read;	/* every block read, for --verbose */
 	int lock_fd;		/* files: holds the flock, -1 if none */
@@ -103,6 +104,12 @@ int ms_medium_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
  * locked by libburn's exclusive grab.
  */
 int ms_medium_lock(struct ms_medium *m, struct ms_ctx *c);
+
+/*
+ * Files: 1 if the first n bytes (or all, if the file is shorter) are zero,
+ * 0 if not, -1 on error.  For files too short to hold a descriptor.
+ */
+int ms_medium_zero_prefix(struct ms_medium *m, struct ms_ctx *c, size_t n);
 
 /* Re-read the size of a file medium after writing. */
 int ms_medium_refresh(struct ms_medium *m, struct ms_ctx *c);
