@@ -380,6 +380,11 @@ static int add_tree(struct ms_build *b, struct ms_ctx *c, IsoDir *parent,
 	if ((follow ? stat(path, &st) : lstat(path, &st)) < 0)
 		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
 				     "cannot add '%s'", path);
+	if (b->opts.exclude && st.st_dev == b->opts.exclude_dev &&
+	    st.st_ino == b->opts.exclude_ino) {
+		ms_note(c, "leaving out '%s': it is the output", path);
+		return 0;
+	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
 	    !S_ISLNK(st.st_mode)) {
 		ms_warn(c, "skipping '%s': it is %s", path,

@@ -455,6 +455,7 @@ int main(int argc, char **argv)
 	struct ms_medium *m = NULL;
 	struct ms_layout l, *lp = NULL;
 	struct ms_build *b = NULL;
+	struct stat ost;
 	uint32_t start;
 	int ch, i, import, fd = -1, ret = MS_EXIT_USAGE;
 
@@ -535,6 +536,12 @@ int main(int argc, char **argv)
 	if (plan(&o, &c, lp, &import, &start) < 0) {
 		ret = ms_cli_fail(&c);
 		goto out;
+	}
+	if (strcmp(o.output, "-") && stat(o.output, &ost) == 0 &&
+	    S_ISREG(ost.st_mode)) {
+		bo.exclude = 1;
+		bo.exclude_dev = ost.st_dev;
+		bo.exclude_ino = ost.st_ino;
 	}
 	bo.volid = o.volid;
 	bo.rockridge = o.rockridge;
