@@ -18,26 +18,6 @@
 
 static const char invalid_id[MS_VD_ID_LEN] = { 'C', 'D', 'X', 'X', '1' };
 
-/* Read until n bytes or the end; returns bytes read or -1. */
-static ssize_t read_full(int fd, uint8_t *buf, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = read(fd, buf + done, n - done);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	return (ssize_t)done;
-}
-
 int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img)
 {
 	struct stat st;
@@ -63,7 +43,7 @@ int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img)
 		img->file_blocks = ((uint64_t)st.st_size + MS_BLOCK - 1) /
 				   MS_BLOCK;
 	}
-	n = read_full(img->fd, img->first, (size_t)MS_HEAD_BLOCKS * MS_BLOCK);
+	n = ms_read_full(img->fd, img->first, (size_t)MS_HEAD_BLOCKS * MS_BLOCK);
 	if (n < 0)
 		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
 				     "cannot read image '%s'", name);
@@ -267,7 +247,7 @@ static int64_t image_next(struct ms_ctx *c, struct ms_image *img,
 		       (size_t)take * MS_BLOCK);
 		return take;
 	}
-	r = read_full(img->fd, buf, (size_t)n * MS_BLOCK);
+	r = ms_read_full(img->fd, buf, (size_t)n * MS_BLOCK);
 	if (r < 0)
 		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
 				     "cannot read image '%s'", img->name);

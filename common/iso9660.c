@@ -195,6 +195,19 @@ void ms_time_format(int64_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+int ms_time_parse(const char *s, int64_t *out)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return -1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
 /* SUSP entries (IEEE P1281) and Rock Ridge (IEEE P1282) signatures. */
 #define SUSP_HDR_LEN	4
 #define SUSP_SP_CHECK1	0xbe

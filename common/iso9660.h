@@ -105,6 +105,9 @@ int ms_iso_date_parse(const uint8_t *dt, int64_t *out);
 /* Unix time as "YYYY-MM-DDTHH:MM:SSZ" (buf of at least 21 bytes). */
 void ms_time_format(int64_t t, char *buf, size_t size);
 
+/* The reverse of ms_time_format.  Returns 0, or -1 if s is not one. */
+int ms_time_parse(const char *s, int64_t *out);
+
 /*
  * Look at the first record ("." entry) of a root directory extent: 1 if it
  * carries SUSP with Rock Ridge entries, 0 if not, -1 if the record is bad.

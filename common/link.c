@@ -84,17 +84,8 @@ static int parse_field(struct ms_link *l, const char *key, const char *val,
 	case 7:
 		return ms_unescape(val, l->base_volid,
 				   sizeof(l->base_volid));
-	case 8: {
-		struct tm tm;
-		char *end;
-
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(val, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		if (!end || *end)
-			return -1;
-		l->created = (int64_t)timegm(&tm);
-		return 0;
-	}
+	case 8:
+		return ms_time_parse(val, &l->created);
 	}
 	return -1;
 }

@@ -309,17 +309,8 @@ static int parse_line(struct snap *s, char *key, char *v)
 		s->source = strdup(buf);
 		return s->source ? 0 : -1;
 	}
-	if (!strcmp(key, "taken")) {
-		struct tm tm;
-		char *end;
-
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(v, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		if (!end || *end)
-			return -1;
-		s->taken = (int64_t)timegm(&tm);
-		return 0;
-	}
+	if (!strcmp(key, "taken"))
+		return ms_time_parse(v, &s->taken);
 	if (!strcmp(key, "kind")) {
 		if (!strcmp(v, "drive"))
 			l->kind = MS_MEDIUM_DRIVE;
@@ -716,22 +707,6 @@ out:
 	return ret;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Header, deflated payload, into a temporary file renamed onto path. */
 static int write_file(struct ms_ctx *c, const char *path,
 		      const struct out *payload, uint64_t *file_bytes)
@@ -774,8 +749,8 @@ static int write_file(struct ms_ctx *c, const char *path,
 		goto out;
 	}
 	fchmod(fd, 0644);
-	if (write_all(fd, hdr, sizeof(hdr)) < 0 ||
-	    write_all(fd, z, zlen) < 0 || fsync(fd) < 0) {
+	if (ms_write_all(fd, hdr, sizeof(hdr)) < 0 ||
+	    ms_write_all(fd, z, zlen) < 0 || fsync(fd) < 0) {
 		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
 			      path);
 		goto out;

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Lowercase hex of n bytes into out (2n + 1 bytes). */
 void ms_hex(const uint8_t *in, size_t n, char *out);
@@ -22,6 +23,12 @@ int ms_unescape(const char *in, char *out, size_t size);
 
 /* Parse a decimal uint32 that fills all of s.  Returns 0 or -1. */
 int ms_parse_u32(const char *s, uint32_t *out);
+
+/* write(2) all of buf, retrying on EINTR.  Returns 0 or -1 (errno set). */
+int ms_write_all(int fd, const void *buf, size_t n);
+
+/* read(2) until n bytes or the end.  Returns the count, or -1. */
+ssize_t ms_read_full(int fd, void *buf, size_t n);
 
 /* MD5 over a buffer list, through libisofs' implementation. */
 struct ms_md5 {

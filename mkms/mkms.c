@@ -376,22 +376,6 @@ static int open_output(struct mkms *o, int *fd)
 	return 0;
 }
 
-static int write_all(int fd, const uint8_t *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 		   int fd)
 {
@@ -412,7 +396,7 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 			goto out;
 		if (n == 0)
 			break;
-		if (write_all(fd, buf, (size_t)n) < 0) {
+		if (ms_write_all(fd, buf, (size_t)n) < 0) {
 			ms_fail_errno(c, MS_EXIT_FAILURE, errno,
 				      "cannot write '%s'", o->output);
 			goto out;
