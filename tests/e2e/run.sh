@@ -7,6 +7,9 @@ shift
 here=$(dirname "$0")
 [ $# -eq 0 ] && set -- "$here"/t-*.sh
 results=$(mktemp -d)
+# every run gets a directory of its own; failed tests stay in it
+MS_TEST_TMP=${MS_TEST_TMP:-$(mktemp -d "${TMPDIR:-/tmp}/mstools-tests.XXXXXX")}
+export MS_TEST_TMP
 for f in "$@"; do
 	echo "$f"
 done | xargs -P "${MS_TEST_JOBS:-2}" -I{} sh -c \
@@ -19,5 +22,6 @@ for f in "$@"; do
 	[ -e "$results/$b.failed" ] && status=1
 done
 rm -rf "$results"
+rmdir "$MS_TEST_TMP" 2>/dev/null || true
 [ $status -eq 0 ] && echo "e2e: all passed" || echo "e2e: FAILED"
 exit $status
