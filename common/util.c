@@ -65,6 +65,8 @@ int ms_parse_u32(const char *s, uint32_t *out)
 
 int ms_md5_start(struct ms_md5 *h)
 {
+	/* iso_md5_start() frees a context it is handed */
+	h->ctx = NULL;
 	return iso_md5_start(&h->ctx) < 0 ? -1 : 0;
 }
 
