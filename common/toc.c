@@ -192,7 +192,7 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 			goto out;
 		lba = ms_toc_nwa(start + size);
 	}
-	if (toc->count == 0) {
+	if (toc->count == 0 && !toc->broken) {
 		/* no session at 32: a plain image with its session at 0 */
 		toc->kind = MS_TOC_PLAIN;
 		if (toc->head_size > medium_blocks) {
