@@ -107,7 +107,7 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 {
 	uint8_t *head, blk[MS_BLOCK];
 	const uint8_t *pvd;
-	uint32_t lba, start = 0, size;
+	uint32_t lba, start = 0, size, root_lba;
 	int n, found, past_end, minus16 = 0, ret = -1;
 
 	memset(toc, 0, sizeof(*toc));
@@ -144,8 +144,15 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 	}
 
 	toc->kind = MS_TOC_EMULATED;
+	/*
+	 * An emulated head is a copy of a session's descriptors, whose root
+	 * directory lies in that session, past the head.  A root inside the
+	 * head is a plain image's, which may hold anything at block 48 (an
+	 * image file stored first has its PVD there): do not walk it.
+	 */
+	root_lba = ms_le32(pvd + MS_VD_ROOT_RECORD_OFF + MS_DR_EXTENT_OFF);
 	lba = MS_TOC_FIRST_SESSION;
-	while (lba < toc->head_size) {
+	while (lba < toc->head_size && root_lba >= MS_TOC_FIRST_SESSION) {
 		found = probe(read, arg, c, lba, minus16, blk, &start,
 			      &past_end);
 		if (found < 0)

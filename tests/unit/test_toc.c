@@ -218,6 +218,24 @@ Test(toc, plain_iso_at_block_0)
 	cr_assert_not(toc.broken);
 }
 
+Test(toc, plain_iso_holding_an_image_at_block_32)
+{
+	/*
+	 * A plain image whose first file is an ISO image stored at block 32:
+	 * that image's PVD sits at 48.  The head's root directory lies at 20,
+	 * inside the head, which no emulated medium's head can have.
+	 */
+	static const uint32_t starts[] = { 0 }, sizes[] = { 406 };
+
+	disc.blocks = 406;
+	craft_session(&disc, 0, 406, "OUTER");
+	craft_session(&disc, 32, 224, "INNER");
+	cr_assert_eq(walk(), 0);
+	cr_assert_eq(toc.kind, MS_TOC_PLAIN);
+	assert_sessions(1, starts, sizes);
+	cr_assert_not(toc.broken, "broken: %s", toc.break_reason);
+}
+
 Test(toc, plain_iso_smaller_than_the_head)
 {
 	static const uint32_t starts[] = { 0 }, sizes[] = { 20 };
