@@ -103,6 +103,17 @@ t_xorriso_md5_20_sessions_same_as_xorriso() {
 	same_as_xorriso d.iso 20
 }
 
+t_volume_ids_same_as_xorriso() {
+	local v i=0
+	for v in "lower case" "CAF\303\211 \342\202\254" "A%B=C"; do
+		i=$((i + 1))
+		mkdir -p "v$i" && echo "$i" >"v$i/f"
+		xorriso -dev d.iso -volid "$(printf "$v")" -map "v$i" "/v$i" \
+			-commit >/dev/null 2>&1 || fail "xorriso -volid '$v'"
+	done
+	same_as_xorriso d.iso 3
+}
+
 t_json_fields_of_xorriso_file() {
 	local nwa
 	grow_many d.iso 2 -joliet on

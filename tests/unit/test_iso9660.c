@@ -159,13 +159,58 @@ Test(iso9660, volume_id_of_full_length_kept_whole)
 	cr_assert_str_eq(vd.volume_id, full);
 }
 
-Test(iso9660, volume_id_unprintable_bytes_shown_as_question_marks)
+Test(iso9660, volume_id_control_bytes_shown_as_question_marks)
 {
 	struct ms_vd vd;
 
-	craft_pvd(blk, "A\tB\xc3\xa9", 100, 20);
+	craft_pvd(blk, "A\tB\x7f\x1b", 100, 20);
 	ms_vd_parse(blk, &vd);
 	cr_assert_str_eq(vd.volume_id, "A?B??");
+}
+
+Test(iso9660, volume_id_utf8_kept)
+{
+	struct ms_vd vd;
+
+	craft_pvd(blk, "CAF\xc3\x89 \xe2\x82\xac \xf0\x9f\x92\xbf", 100, 20);
+	ms_vd_parse(blk, &vd);
+	cr_assert_str_eq(vd.volume_id,
+			 "CAF\xc3\x89 \xe2\x82\xac \xf0\x9f\x92\xbf");
+}
+
+Test(iso9660, volume_id_bad_utf8_shown_as_question_marks)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "A\xc3", "A?" },			/* padding follows */
+		{ "A\xc3Z", "A?Z" },			/* no continuation */
+		{ "\xa9" "B", "?B" },			/* lone continuation */
+		{ "\xc0\xaf" "C", "??C" },		/* overlong '/' */
+		{ "\xe0\x80\xaf" "D", "???D" },		/* overlong, 3 bytes */
+		{ "\xed\xa0\x80" "E", "???E" },		/* surrogate */
+		{ "\xf4\x90\x80\x80" "F", "????F" },	/* beyond U+10FFFF */
+		{ "\xff\xfeG", "??G" },
+		{ "\xe2\x82", "??" },			/* two bytes of three */
+	};
+	struct ms_vd vd;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		craft_pvd(blk, cases[i].in, 100, 20);
+		ms_vd_parse(blk, &vd);
+		cr_assert_str_eq(vd.volume_id, cases[i].out, "case %zu", i);
+	}
+}
+
+Test(iso9660, volume_id_utf8_cut_by_the_field_end)
+{
+	struct ms_vd vd;
+
+	/* 31 ASCII bytes, then the first byte of a 2-byte sequence */
+	craft_pvd(blk, "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234\xc3", 100, 20);
+	ms_vd_parse(blk, &vd);
+	cr_assert_str_eq(vd.volume_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234?");
 }
 
 Test(iso9660, volume_space_size_written_both_endian)
