@@ -81,12 +81,50 @@ static int joliet_level(const uint8_t *esc)
 	return 0;
 }
 
+/* Length of the well-formed UTF-8 sequence of 2 to 4 bytes at p, or 0. */
+static size_t utf8_len(const uint8_t *p, size_t avail)
+{
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/*
+ * Printable ASCII and well-formed UTF-8 are kept as they are (xorriso shows
+ * them so); other bytes become '?'.
+ */
 static void copy_trimmed(char *dst, const uint8_t *src, size_t len)
 {
-	size_t i;
+	size_t i, n;
 
-	for (i = 0; i < len; i++)
-		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
+	for (i = 0; i < len; i += n) {
+		n = utf8_len(src + i, len - i);
+		if (n > 0)
+			memcpy(dst + i, src + i, n);
+		else if (src[i] >= 0x20 && src[i] < 0x7f)
+			dst[i] = (char)src[i];
+		else
+			dst[i] = '?';
+		if (n == 0)
+			n = 1;
+	}
 	while (len > 0 && (dst[len - 1] == ' ' || src[len - 1] == 0))
 		len--;
 	dst[len] = '\0';

@@ -254,8 +254,9 @@ struct region {
 	char glyph;
 };
 
+/* Regions up to end; *drawn tells how many sessions fitted in max. */
 static int build_regions(const struct ms_layout *l, uint64_t end,
-			 struct region *r, int max)
+			 struct region *r, int max, int *drawn)
 {
 	uint64_t pos = 0;
 	int n = 0, i;
@@ -275,6 +276,7 @@ static int build_regions(const struct ms_layout *l, uint64_t end,
 		r[n++].glyph = (char)('0' + s->number % 10);
 		pos = s->start + (uint64_t)s->blocks;
 	}
+	*drawn = i;
 	if (end > pos && n + 2 < max) {
 		uint64_t nwa = l->nwa > pos ? l->nwa : pos;
 
@@ -362,7 +364,7 @@ void ms_report_map(FILE *f, const struct ms_layout *l, int width)
 	struct region r[64];
 	uint64_t end = l->capacity_blocks, used;
 	char human[32];
-	int n;
+	int n, drawn;
 
 	if (width < 20)
 		width = 20;
@@ -380,15 +382,15 @@ void ms_report_map(FILE *f, const struct ms_layout *l, int width)
 		l->medium, l->status == MS_STATUS_IMAGE ? "session image" :
 		l->profile_name, ms_status_name(l->status), l->nsessions,
 		l->nsessions == 1 ? "" : "s", end, human);
-	if (l->nsessions > 60)
-		fprintf(f, "(the first 60 sessions are drawn)\n");
-	n = build_regions(l, end, r, 64);
+	n = build_regions(l, end, r, 64, &drawn);
+	if (drawn < l->nsessions)
+		fprintf(f, "(the first %d sessions are drawn)\n", drawn);
 	draw_bar(f, r, n, width);
 	if (used > 0 && used * 4 < end) {
 		ms_human_blocks(used, human, sizeof(human));
 		fprintf(f, "written part, blocks 0 to %" PRIu64 " (%s):\n",
 			used, human);
-		n = build_regions(l, used, r, 64);
+		n = build_regions(l, used, r, 64, &drawn);
 		draw_bar(f, r, n, width);
 	}
 	fprintf(f, "1-9,0 sessions by number   %c gaps, heads and lead-in/out   "

@@ -68,8 +68,11 @@ static void set_break(struct ms_toc *toc, uint32_t lba, const char *fmt, ...)
 }
 
 /*
- * Look for the next session at lba: its PVD at lba + 16, or (growisofs)
- * at lba itself.  Returns 1 found, 0 not found, -1 error.
+ * Look for the next session at lba: its PVD at lba + 16, or (growisofs,
+ * when the previous session ended 16 or more blocks before lba) at lba
+ * itself, looked at first as libisoburn does: a session starting at lba
+ * has its system area there, which never holds a PVD.  Returns 1 found,
+ * 0 not found, -1 error.
  */
 static int probe(ms_block_reader read, void *arg, struct ms_ctx *c,
 		 uint32_t lba, int allow_minus16, uint8_t *blk,
@@ -78,13 +81,6 @@ static int probe(ms_block_reader read, void *arg, struct ms_ctx *c,
 	int n;
 
 	*past_end = 0;
-	n = read(arg, c, lba + MS_VD_FIRST, 1, blk);
-	if (n < 0)
-		return -1;
-	if (n == 1 && ms_vd_is_primary(blk)) {
-		*start = lba;
-		return 1;
-	}
 	if (allow_minus16) {
 		n = read(arg, c, lba, 1, blk);
 		if (n < 0)
@@ -93,6 +89,13 @@ static int probe(ms_block_reader read, void *arg, struct ms_ctx *c,
 			*start = lba - MS_TOC_ALIGN_GROWISOFS;
 			return 1;
 		}
+	}
+	n = read(arg, c, lba + MS_VD_FIRST, 1, blk);
+	if (n < 0)
+		return -1;
+	if (n == 1 && ms_vd_is_primary(blk)) {
+		*start = lba;
+		return 1;
 	}
 	if (n == 0)
 		*past_end = 1;
@@ -104,8 +107,8 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 {
 	uint8_t *head, blk[MS_BLOCK];
 	const uint8_t *pvd;
-	uint32_t lba, start = 0, size;
-	int n, found, past_end, ret = -1;
+	uint32_t lba, start = 0, size, root_lba;
+	int n, found, past_end, minus16 = 0, ret = -1;
 
 	memset(toc, 0, sizeof(*toc));
 	if (medium_blocks == 0) {
@@ -141,9 +144,16 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 	}
 
 	toc->kind = MS_TOC_EMULATED;
+	/*
+	 * An emulated head is a copy of a session's descriptors, whose root
+	 * directory lies in that session, past the head.  A root inside the
+	 * head is a plain image's, which may hold anything at block 48 (an
+	 * image file stored first has its PVD there): do not walk it.
+	 */
+	root_lba = ms_le32(pvd + MS_VD_ROOT_RECORD_OFF + MS_DR_EXTENT_OFF);
 	lba = MS_TOC_FIRST_SESSION;
-	while (lba < toc->head_size) {
-		found = probe(read, arg, c, lba, toc->count > 0, blk, &start,
+	while (lba < toc->head_size && root_lba >= MS_TOC_FIRST_SESSION) {
+		found = probe(read, arg, c, lba, minus16, blk, &start,
 			      &past_end);
 		if (found < 0)
 			goto out;
@@ -191,8 +201,10 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 		if (add_entry(toc, c, start, size) < 0)
 			goto out;
 		lba = ms_toc_nwa(start + size);
+		/* growisofs starts at the next multiple of 16 instead */
+		minus16 = lba - (start + size) >= MS_TOC_ALIGN_GROWISOFS;
 	}
-	if (toc->count == 0) {
+	if (toc->count == 0 && !toc->broken) {
 		/* no session at 32: a plain image with its session at 0 */
 		toc->kind = MS_TOC_PLAIN;
 		if (toc->head_size > medium_blocks) {

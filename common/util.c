@@ -145,6 +145,7 @@ ssize_t ms_read_full(int fd, void *buf, size_t n)
 
 int ms_md5_start(struct ms_md5 *h)
 {
+	/* iso_md5_start() frees a context it is handed */
 	h->ctx = NULL;
 	return iso_md5_start(&h->ctx) < 0 ? -1 : 0;
 }

@@ -77,6 +77,19 @@ xorriso_toc() {
 		sed -n "s/^ISO session *: *[0-9]* , *\([0-9]*\) , *\([0-9]*\)s , \(.*\)$/\1 \2 \3/p"
 }
 
+# What cdrecord's -msinfo would print for FILE, as xorriso emulates it.
+xorriso_msinfo() {
+	xorriso -as cdrecord -msinfo --grow_overwriteable_iso dev="$1" \
+		2>/dev/null
+}
+
+# growisofs on a regular file.  growisofs unmounts whatever matches its
+# target's st_rdev before writing, which for a regular file means pseudo
+# file systems such as /proc; the shim hides the mount table from it.
+growisofs_file() {
+	LD_PRELOAD="$MS_BUILD/tests/libnomnt.so" growisofs "$@"
+}
+
 # The sessions lsms sees, in the same form.
 lsms_toc() {
 	lsms --json "$1" |
