@@ -287,6 +287,20 @@ t_image_built_for_a_disc_on_a_blank_one_refused() {
 	assert_grep "built to start at block 0, but a first session on 'empty.iso' starts at block 32" err
 }
 
+# --blank with an image: the image is judged before anything is blanked
+t_blank_with_a_refused_image_leaves_the_disc() {
+	two_sessions
+	mkdir n
+	echo n >n/n.txt
+	expect_ok mkms -M d.iso -o n.iso n
+	expect_refusal 3 d.iso burnms --blank -d d.iso n.iso
+	assert_grep "image 'n.iso' was built for a disc with 2 sessions" err
+	assert_disc d.iso "$(xorriso_toc d.iso)" exp
+	expect_ok mkms -M d.iso -o s.iso n
+	expect_refusal 4 s.iso burnms --blank -d s.iso n.iso
+	assert_grep "'s.iso' is a session image, not a medium" err
+}
+
 t_unsuitable_medium_refused() {
 	mkdir s
 	echo s >s/s.txt
