@@ -299,6 +299,8 @@ t_blank_with_a_refused_image_leaves_the_disc() {
 	expect_ok mkms -M d.iso -o s.iso n
 	expect_refusal 4 s.iso burnms --blank -d s.iso n.iso
 	assert_grep "'s.iso' is a session image, not a medium" err
+	expect_refusal 4 s.iso burnms --blank -d s.iso
+	assert_grep "^burnms: 's.iso' is a session image, not a medium\$" err
 }
 
 t_unsuitable_medium_refused() {
