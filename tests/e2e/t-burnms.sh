@@ -218,6 +218,9 @@ t_image_for_another_disc_refused() {
 	expect_refusal 3 b.iso burnms --dummy -d b.iso for-a.iso
 }
 
+# Two discs alike in every address: only the fingerprint tells them apart.
+# It covers the volume descriptors, so the two differ in their volume ids
+# (discs whose descriptors are equal byte for byte share a fingerprint).
 t_image_for_a_twin_disc_refused_by_fingerprint() {
 	mkdir a b new
 	echo aaaa >a/same-size.txt
