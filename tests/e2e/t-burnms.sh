@@ -366,6 +366,13 @@ t_truncated_image_refused() {
 	assert_eq 1 "$rc" "exit status of the stream"
 	assert_grep "image '-' ended after [0-9]* of its [0-9]* blocks" err
 	assert_disc d.iso "$before" exp
+	# a medium that the failed write would have created is not left
+	expect_ok mkms -M new.iso -o first.iso n
+	run bash -c 'head -c 98304 first.iso | burnms -d new.iso -'
+	assert_eq 1 "$rc" "exit status of the short stream"
+	assert_grep "image '-' ended after 48 of its" err
+	[ -e new.iso ] && fail "burnms left 'new.iso' behind"
+	return 0
 }
 
 # Not enough space: a small tmpfs in a private mount namespace holds the
