@@ -348,6 +348,17 @@ t_sparse_file_of_4_5_gib_is_multi_extent() {
 		"$(bsdtar -xOf d.iso sparse.bin |
 		   tee >(wc -c >count) | tail -c 16; sleep 1; echo " $(cat count)")" \
 		"last bytes and size (bsdtar)"
+	# a later session imports the multi-extent file and keeps it whole
+	mkdir c
+	echo later >c/later.txt
+	new_session d.iso c
+	session_list d.iso "$(last_start d.iso)" >list
+	assert_grep "^- $size /sparse.bin\$" list
+	assert_grep "^- 6 /later.txt\$" list
+	xorriso -osirrox on -indev d.iso \
+		-extract_cut /sparse.bin $((size - 16)) 16 tail3.got \
+		>/dev/null 2>&1 || fail "xorriso -extract_cut"
+	assert_eq TAIL-of-the-file "$(cat tail3.got)" "last bytes, session 3"
 	rm -f d.iso big/sparse.bin
 }
 
