@@ -317,17 +317,7 @@ int ms_medium_refresh(struct ms_medium *m, struct ms_ctx *c)
 	m->cache_count = 0;
 	if (m->kind != MS_MEDIUM_FILE)
 		return 0;
-	if (file_size(m, c) < 0)
-		return -1;
-	/* libburn keeps the readable size it saw when grabbing the file */
-	if (m->drive && burn_drive_re_assess(m->drive, 0) <= 0) {
-		ms_fail(c, MS_EXIT_FAILURE, "cannot assess '%s' again",
-			m->name);
-		ms_burn_msgs_append(c);
-		return -1;
-	}
-	ms_burn_msgs_drop();
-	return 0;
+	return file_size(m, c);
 }
 
 int64_t ms_medium_free_bytes(struct ms_medium *m, uint64_t start_byte)
