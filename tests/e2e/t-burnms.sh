@@ -457,7 +457,7 @@ t_file_size_limit_keeps_the_older_sessions() {
 	limit=$(( $(stat -c %s d.iso) / 1024 + 1024 ))
 	run bash -c "ulimit -f $limit; exec burnms -d d.iso n.iso"
 	assert_eq 1 "$rc" "exit status"
-	assert_grep "^burnms: cannot write blocks [0-9]* to [0-9]* of 'd.iso'.*File too large" err
+	assert_grep "^burnms: cannot write block.* of 'd.iso'.*File too large" err
 	assert_eq "$sum" "$(md5_of d.iso)" "the medium's checksum"
 	assert_disc d.iso "$before" exp
 	run bash -c "ulimit -f $limit; mkms -M d.iso -o - big |
