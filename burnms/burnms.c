@@ -79,6 +79,21 @@ static void help(void)
 	       "5 not enough space, 6 verification failed\n");
 }
 
+/* Refuse an image before blanking for it: a refusal writes nothing. */
+static int judge_blanked(struct ms_ctx *c, const struct ms_layout *l,
+			 struct ms_image *img, unsigned flags)
+{
+	struct ms_layout after = *l;
+
+	if (l->status != MS_STATUS_APPENDABLE && l->status != MS_STATUS_CLOSED)
+		return ms_burn_check(c, l, img, flags);
+	after.status = MS_STATUS_BLANK;
+	after.nsessions = 0;
+	after.nwa = l->first_address;
+	after.broken = 0;
+	return ms_burn_check(c, &after, img, flags);
+}
+
 static int run(struct burnms *o, struct ms_ctx *c)
 {
 	struct ms_medium *m = NULL;
@@ -97,6 +112,9 @@ static int run(struct burnms *o, struct ms_ctx *c)
 	if (ms_layout_read(c, m, &l) < 0)
 		goto out;
 	have_layout = 1;
+	if (o->blank && o->image && !o->dummy &&
+	    judge_blanked(c, &l, &img, o->flags) < 0)
+		goto out;
 	if (o->blank) {
 		if (o->dummy) {
 			ms_note(c, "dummy run: would make '%s' blank",

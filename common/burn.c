@@ -574,6 +574,10 @@ int ms_burn_blank(struct ms_ctx *c, struct ms_medium *m,
 
 	if (l->status == MS_STATUS_BLANK)
 		return 0;
+	if (l->status == MS_STATUS_IMAGE)
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is a session image, not a medium",
+			       l->medium);
 	if (!l->overwriteable) {
 		if (m->profile != 0x0a && m->profile != 0x14)
 			return ms_fail(c, MS_EXIT_UNSUITABLE,

@@ -31,7 +31,7 @@ static int src_read(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
 	struct isosrc *s = src->data;
 
 	s->last_lba = lba;
-	if (ms_medium_read(s->m, s->c, lba, 1, buffer) < 0) {
+	if (ms_medium_read_upto(s->m, s->c, lba, 1, buffer, NULL) < 0) {
 		if (s->failed_lba)
 			*s->failed_lba = lba;
 		return ISO_DATA_SOURCE_FAILURE;

@@ -550,6 +550,8 @@ int main(int argc, char **argv)
 	signal(SIGTERM, remove_tmp);
 	signal(SIGHUP, remove_tmp);
 	signal(SIGPIPE, remove_tmp);
+	/* a file size limit must fail the write, not kill us mid-image */
+	signal(SIGXFSZ, SIG_IGN);
 	if (open_output(&o, &fd) < 0)
 		goto out;
 	if (produce(&o, &c, b, fd) < 0)
