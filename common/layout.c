@@ -311,8 +311,9 @@ static int read_emulated(struct ms_ctx *c, struct ms_medium *m,
 				return -1;
 			if (!z)
 				return ms_fail(c, MS_EXIT_UNSUITABLE,
-					       "%llu bytes that are neither "
-					       "zero nor an ISO 9660 image",
+					       "no ISO 9660 primary volume "
+					       "descriptor at block 16 (%llu "
+					       "bytes, not all zero)",
 					       (unsigned long long)m->size_bytes);
 		}
 	} else {
