@@ -148,6 +148,54 @@ static int read_vdset(struct ms_ctx *c, struct ms_medium *m, uint32_t start,
 	}
 }
 
+/*
+ * The block of a session's libisofs session checksum tag, found from the
+ * superblock tag right after its descriptor set through the tree tag.
+ * Returns 1 (tag filled), 0 if the session has no such chain, -1 on error.
+ */
+static int session_tag(struct ms_ctx *c, struct ms_medium *m,
+		       const struct ms_session *s, int vdset_len,
+		       uint8_t *tag)
+{
+	static const char *kinds[] = {
+		"libisofs_sb_checksum_tag_v1",
+		"libisofs_tree_checksum_tag_v1",
+		"libisofs_checksum_tag_v1",
+	};
+	uint32_t pos = s->start + MS_VD_FIRST + (uint32_t)vdset_len, next, got;
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (pos < s->start || pos >= s->start + s->blocks)
+			return 0;
+		if (ms_medium_read_upto(m, c, pos, 1, tag, &got) < 0)
+			return -1;
+		if (got != 1 || !ms_tag_parse(tag, kinds[i], pos, &next))
+			return 0;
+		if (i + 1 < sizeof(kinds) / sizeof(kinds[0]) && next <= pos)
+			return 0;
+		pos = next;
+	}
+	return 1;
+}
+
+/* The fingerprint of a medium whose last session is s. */
+static int fingerprint(struct ms_ctx *c, struct ms_medium *m,
+		       const struct ms_session *s, uint32_t nwa,
+		       const uint8_t *vdset, int vdset_len,
+		       uint8_t fp[MS_FP_LEN])
+{
+	uint8_t tag[MS_BLOCK];
+	int found;
+
+	found = session_tag(c, m, s, vdset_len, tag);
+	if (found < 0)
+		return -1;
+	ms_fingerprint(s->start, nwa, vdset, vdset_len, found ? tag : NULL,
+		       fp);
+	return 0;
+}
+
 /* Fill volume id, Joliet, Rock Ridge and link record of one session. */
 static int read_details(struct ms_ctx *c, struct ms_medium *m,
 			struct ms_session *s, uint8_t *vdset, int *vdset_len)
@@ -224,7 +272,9 @@ static int finish_sessions(struct ms_ctx *c, struct ms_medium *m,
 	if (l->nsessions > 0) {
 		l->last_start = l->sessions[l->nsessions - 1].start;
 		if (n > 0 && l->status == MS_STATUS_APPENDABLE) {
-			ms_fingerprint(l->last_start, l->nwa, vdset, n, l->fp);
+			if (fingerprint(c, m, &l->sessions[l->nsessions - 1],
+					l->nwa, vdset, n, l->fp) < 0)
+				goto out;
 			l->has_fp = 1;
 		}
 	}
@@ -459,28 +509,5 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 	l->overhead_blocks = ms_overhead_blocks(l->profile, l->nsessions,
 						&l->overhead_note);
 	l->blocks_read = m->blocks_read - before;
-	return 0;
-}
-
-int ms_layout_fingerprint(struct ms_ctx *c, struct ms_medium *m,
-			  uint32_t start, uint32_t nwa, uint8_t fp[MS_FP_LEN])
-{
-	uint8_t *vdset;
-	struct ms_vdset set;
-	int n;
-
-	vdset = malloc((size_t)MS_VDSET_MAX * MS_BLOCK);
-	if (!vdset)
-		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	n = read_vdset(c, m, start, vdset, &set);
-	if (n > 0)
-		ms_fingerprint(start, nwa, vdset, n, fp);
-	free(vdset);
-	if (n < 0)
-		return -1;
-	if (n == 0)
-		return ms_fail(c, MS_EXIT_FAILURE,
-			       "no volume descriptor set at block %u of '%s'",
-			       start + MS_VD_FIRST, m->name);
 	return 0;
 }

@@ -90,8 +90,4 @@ int ms_profile_is_overwriteable(int profile);
 /* 1 for CD profiles. */
 int ms_profile_is_cd(int profile);
 
-/* Read and fingerprint the last session of a layout again (burnms). */
-int ms_layout_fingerprint(struct ms_ctx *c, struct ms_medium *m,
-			  uint32_t start, uint32_t nwa, uint8_t fp[MS_FP_LEN]);
-
 #endif

@@ -143,7 +143,8 @@ int ms_link_parse(const uint8_t *blk, struct ms_link *l, char *why,
 }
 
 void ms_fingerprint(uint32_t start, uint32_t nwa, const uint8_t *vdset,
-		    int vdset_blocks, uint8_t out[MS_FP_LEN])
+		    int vdset_blocks, const uint8_t *tag,
+		    uint8_t out[MS_FP_LEN])
 {
 	struct ms_md5 h;
 	char intro[64];
@@ -156,5 +157,31 @@ void ms_fingerprint(uint32_t start, uint32_t nwa, const uint8_t *vdset,
 		return;
 	ms_md5_add(&h, intro, (size_t)n);
 	ms_md5_add(&h, vdset, (size_t)vdset_blocks * MS_BLOCK);
+	if (tag)
+		ms_md5_add(&h, tag, MS_BLOCK);
 	ms_md5_end(&h, out);
+}
+
+int ms_tag_parse(const uint8_t *blk, const char *kind, uint32_t pos,
+		 uint32_t *next)
+{
+	char line[256], want[64];
+	const char *p;
+	size_t n = strlen(kind);
+	unsigned long v;
+
+	*next = 0;
+	if (memcmp(blk, kind, n) || blk[n] != ' ')
+		return 0;
+	memcpy(line, blk, sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	snprintf(want, sizeof(want), " pos=%u ", pos);
+	if (!strstr(line, want))
+		return 0;
+	p = strstr(line, " next=");
+	if (p) {
+		v = strtoul(p + 6, NULL, 10);
+		*next = (uint32_t)v;
+	}
+	return 1;
 }

@@ -17,7 +17,10 @@
  * The fingerprint of a disc in a given state is the MD5 of
  *   "mstools_fp_v1 <start> <nwa>\n"
  * followed by the descriptor set of its last session: the blocks from
- * start + 16 up to and including the set terminator, as on the disc.
+ * start + 16 up to and including the set terminator, as on the disc; and,
+ * if the session carries libisofs checksum tags, by the block of its
+ * session tag (which holds the MD5 of the whole session, data included),
+ * so that two discs whose descriptors happen to be equal still differ.
  */
 #ifndef MS_LINK_H
 #define MS_LINK_H
@@ -59,8 +62,20 @@ enum ms_link_result {
 int ms_link_parse(const uint8_t *blk, struct ms_link *l, char *why,
 		  size_t whylen);
 
-/* The fingerprint over a session start, an NWA and a descriptor set. */
+/*
+ * The fingerprint over a session start, an NWA, a descriptor set and the
+ * session's checksum tag block (NULL if it has none).
+ */
 void ms_fingerprint(uint32_t start, uint32_t nwa, const uint8_t *vdset,
-		    int vdset_blocks, uint8_t out[MS_FP_LEN]);
+		    int vdset_blocks, const uint8_t *tag,
+		    uint8_t out[MS_FP_LEN]);
+
+/*
+ * libisofs' checksum tags: if blk is a tag of the named kind (e.g.
+ * "libisofs_sb_checksum_tag_v1") recorded at block pos, return 1 and its
+ * "next=" block in *next (0 if none), else 0.
+ */
+int ms_tag_parse(const uint8_t *blk, const char *kind, uint32_t pos,
+		 uint32_t *next);
 
 #endif

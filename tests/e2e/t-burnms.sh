@@ -236,6 +236,34 @@ t_image_for_a_twin_disc_refused_by_fingerprint() {
 	assert_grep "the addresses match, but the fingerprint of 'b.iso' is [0-9a-f]\{32\}, not [0-9a-f]\{32\}\$" err
 }
 
+# Same names, sizes, volume id and times: the descriptor sets are equal,
+# and only the session checksum tag (the MD5 of the data) tells the discs
+# apart.
+t_image_for_an_identical_looking_disc_refused() {
+	mkdir a b new
+	echo aaaa >a/same-size.txt
+	echo bbbb >b/same-size.txt
+	echo new >new/n.txt
+	export SOURCE_DATE_EPOCH=1700000000
+	touch -d @1700000000 a/same-size.txt b/same-size.txt a b
+	expect_ok mkms -M a.iso -o a1.iso a
+	expect_ok burnms -d a.iso a1.iso
+	expect_ok mkms -M b.iso -o b1.iso b
+	expect_ok burnms -d b.iso b1.iso
+	cmp -s <(dd if=a.iso bs=2048 skip=48 count=3 status=none) \
+	       <(dd if=b.iso bs=2048 skip=48 count=3 status=none) ||
+		fail "the descriptor sets differ; the test needs them equal"
+	expect_ok mkms -M a.iso -o for-a.iso new
+	expect_refusal 3 b.iso burnms -d b.iso for-a.iso
+	assert_grep "fingerprint of 'b.iso'" err
+	# and without checksum tags the two discs cannot be told apart
+	rm -f a.iso b.iso
+	mkms --no-md5 -M a.iso -o - a | burnms -d a.iso - || fail "disc a"
+	mkms --no-md5 -M b.iso -o - b | burnms -d b.iso - || fail "disc b"
+	assert_eq "$(lsms -j a.iso | jq -r .fingerprint)" \
+		"$(lsms -j b.iso | jq -r .fingerprint)" "fingerprints without tags"
+}
+
 t_disc_changed_by_burnms_refused() {
 	two_sessions
 	mkdir n1 n2

@@ -543,4 +543,48 @@ t_verbose_tells_blocks_read() {
 	assert_grep "^lsms: read [0-9]* blocks of 'd.iso'$" err
 }
 
+# The fingerprint, recomputed the way lsms(1) tells auditors to.
+recompute_fp() {
+	local disc=$1 start nwa n tag next sb tree
+	start=$(lsms -j "$disc" | jq -r .last_session_start)
+	nwa=$(lsms -j "$disc" | jq -r .next_writable)
+	n=0
+	while [ "$(dd if="$disc" bs=2048 skip=$((start + 16 + n)) count=1 \
+		status=none | head -c 1 | od -An -tu1 | tr -d ' ')" != 255 ]; do
+		n=$((n + 1))
+	done
+	n=$((n + 1))
+	sb=$((start + 16 + n))
+	tag=
+	if dd if="$disc" bs=2048 skip=$sb count=1 status=none |
+	   grep -aq "^libisofs_sb_checksum_tag_v1 pos=$sb "; then
+		tree=$(dd if="$disc" bs=2048 skip=$sb count=1 status=none |
+			head -c 300 | sed -n 's/.* next=\([0-9]*\).*/\1/p')
+		next=$(dd if="$disc" bs=2048 skip="$tree" count=1 status=none |
+			head -c 300 | sed -n 's/.* next=\([0-9]*\).*/\1/p')
+		tag=$next
+	fi
+	{
+		printf 'mstools_fp_v1 %s %s\n' "$start" "$nwa"
+		dd if="$disc" bs=2048 skip=$((start + 16)) count=$n status=none
+		[ -n "$tag" ] && dd if="$disc" bs=2048 skip="$tag" count=1 \
+			status=none
+	} | md5sum | cut -d' ' -f1
+}
+
+t_fingerprint_can_be_recomputed_by_hand() {
+	mkdir -p a b && echo a >a/a && seq 1 5000 >b/b
+	mkms -M d.iso -o - a | burnms -d d.iso - || fail "session 1"
+	mkms -M d.iso -o - b | burnms -d d.iso - || fail "session 2"
+	expect_ok lsms -j d.iso
+	assert_eq "$(recompute_fp d.iso)" "$(jq -r .fingerprint out)" "with tags"
+	mkms --no-md5 -M e.iso -o - a | burnms -d e.iso - || fail "no md5"
+	expect_ok lsms -j e.iso
+	assert_eq "$(recompute_fp e.iso)" "$(jq -r .fingerprint out)" \
+		"without tags"
+	grow x.iso 2
+	expect_ok lsms -j x.iso
+	assert_eq "$(recompute_fp x.iso)" "$(jq -r .fingerprint out)" "xorriso"
+}
+
 run_tests
