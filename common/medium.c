@@ -522,6 +522,11 @@ static int file_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 					     "cannot write block %llu of '%s'",
 					     (unsigned long long)(pos / MS_BLOCK),
 					     m->name);
+		/*
+		 * Start the write-back now, without waiting for it, so that
+		 * the flush at the end of the session finds little to do.
+		 */
+		sync_file_range(m->lock_fd, pos, n, SYNC_FILE_RANGE_WRITE);
 		buf += n;
 		pos += n;
 		left -= (size_t)n;

@@ -24,6 +24,7 @@
 #include "util.h"
 
 #define COPY_CHUNK (1024 * 1024)
+#define PIPE_WIDTH (1024 * 1024)
 
 struct pathspec {
 	char *iso_path;		/* NULL: SOURCE without a graft point */
@@ -334,6 +335,9 @@ static int open_output(struct mkms *o, int *fd)
 
 	if (!strcmp(o->output, "-")) {
 		*fd = STDOUT_FILENO;
+		/* a wider pipe costs fewer wake-ups of both ends */
+		if (fstat(*fd, &st) == 0 && S_ISFIFO(st.st_mode))
+			fcntl(*fd, F_SETPIPE_SZ, PIPE_WIDTH);
 		return 0;
 	}
 	if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
