@@ -204,6 +204,8 @@ static unsigned parse_flags(const char *s)
 		flags |= MSVD_TRACK_RESERVED;
 	if (strstr(s, "runout"))
 		flags |= MSVD_TRACK_RUNOUT;
+	if (strstr(s, "damaged"))
+		flags |= MSVD_TRACK_DAMAGED;
 	return flags;
 }
 
@@ -324,10 +326,11 @@ fail:
 
 static void flag_words(unsigned flags, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s",
+	snprintf(buf, len, "%s%s%s%s",
 		 flags & MSVD_TRACK_CLOSED ? "closed" : "open",
 		 flags & MSVD_TRACK_RESERVED ? ",reserved" : "",
-		 flags & MSVD_TRACK_RUNOUT ? ",runout" : "");
+		 flags & MSVD_TRACK_RUNOUT ? ",runout" : "",
+		 flags & MSVD_TRACK_DAMAGED ? ",damaged" : "");
 }
 
 int msvd_disc_save(struct msvd_disc *d)
@@ -394,6 +397,17 @@ void msvd_disc_free(struct msvd_disc *d)
 	free(d);
 }
 
+void msvd_disc_mark_interrupted(struct msvd_disc *d)
+{
+	struct msvd_track *t = msvd_open_track(d);
+
+	if (!t || (t->flags & (MSVD_TRACK_RESERVED | MSVD_TRACK_DAMAGED)) ||
+	    t->written == 0)
+		return;
+	t->flags |= MSVD_TRACK_DAMAGED;
+	d->dirty = 1;
+}
+
 enum msvd_status msvd_disc_status(const struct msvd_disc *d)
 {
 	if (d->closed)
@@ -435,6 +449,9 @@ int msvd_nwa(const struct msvd_disc *d, uint32_t *nwa, uint32_t *free_blocks)
 	*nwa = 0;
 	*free_blocks = 0;
 	if (d->closed)
+		return 0;
+	if (t && (t->flags & MSVD_TRACK_DAMAGED) &&
+	    msvd_profile_is_cd(d->profile))
 		return 0;
 	if (t) {
 		at = t->start + t->written;
@@ -646,6 +663,7 @@ static void finish_track(struct msvd_disc *d, struct msvd_track *t)
 				   track_alignment(d->profile));
 	}
 	t->flags |= MSVD_TRACK_CLOSED;
+	t->flags &= ~(unsigned)MSVD_TRACK_DAMAGED;
 	d->dirty = 1;
 }
 

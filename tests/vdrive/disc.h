@@ -67,6 +67,7 @@ enum msvd_track_flags {
 	MSVD_TRACK_CLOSED	= 1 << 0,
 	MSVD_TRACK_RESERVED	= 1 << 1,	/* size fixed by RESERVE TRACK */
 	MSVD_TRACK_RUNOUT	= 1 << 2,	/* ends in TAO run-out blocks */
+	MSVD_TRACK_DAMAGED	= 1 << 3,	/* left open by a lost writer */
 };
 
 struct msvd_track {
@@ -123,6 +124,13 @@ int msvd_disc_load(const char *dir, int writable, struct msvd_disc **out,
 
 /* The lock file of the disc in 'dir' (malloc'ed). */
 char *msvd_disc_lock_path(const char *dir);
+
+/*
+ * A track left open when the drive was last released was interrupted: mark
+ * it damaged, as a drive finds it after a crash or a lost connection.
+ * On CD it can then only be closed; on DVD and BD writing may go on.
+ */
+void msvd_disc_mark_interrupted(struct msvd_disc *d);
 
 /* Write the description back (atomically, by rename). */
 int msvd_disc_save(struct msvd_disc *d);

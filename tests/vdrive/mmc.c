@@ -82,6 +82,7 @@
 #define TI_OFF_TRACK_LSB	2
 #define TI_OFF_SESSION_LSB	3
 #define TI_OFF_MODE		5
+#define TI_DAMAGE		0x20
 #define TI_OFF_FLAGS		6
 #define TI_RT			0x80
 #define TI_BLANK		0x40
@@ -532,7 +533,7 @@ static uint32_t cmd_sync_cache(struct msvd_drive *dr, struct msvd_cmd *c)
 		return 0;
 	}
 	t = msvd_open_track(d);
-	if (!t || t->written == 0)
+	if (!t || t->written == 0 || (t->flags & MSVD_TRACK_DAMAGED))
 		return 0;
 	if (msvd_profile_is_cd(d->profile))
 		return msvd_close_track(d, 0);
@@ -606,11 +607,12 @@ static uint32_t toc_raw(struct msvd_drive *dr, struct msvd_cmd *c)
 	unsigned char r[REPLY_MAX], *p = r + TOC_HEADER, *end;
 	int s, i, first, last;
 
-	if (!is_cd(dr) || d->sessions == 0)
+	if (!is_cd(dr) || msvd_disc_status(d) == MSVD_BLANK)
 		return MSVD_E_INVALID_FIELD_CDB;
+	/* only a session in progress: an empty TOC, it is still in the PMA */
 	end = r + sizeof(r) - TOC_RAW_DESC;
 	memset(r, 0, TOC_HEADER);
-	r[2] = 1;
+	r[2] = d->sessions ? 1 : 0;
 	r[3] = (unsigned char)d->sessions;
 	for (s = 1; s <= d->sessions; s++) {
 		msvd_session_tracks(d, s, &first, &last);
@@ -862,6 +864,8 @@ static void track_info(const struct msvd_drive *dr, int number,
 	r[TI_OFF_SESSION_LSB] = (unsigned char)session;
 	r[TI_OFF_SESSION_MSB] = (unsigned char)(session >> 8);
 	r[TI_OFF_MODE] = cd ? TI_MODE_CD_DATA : TI_MODE_DVD_DATA;
+	if (t && (t->flags & MSVD_TRACK_DAMAGED))
+		r[TI_OFF_MODE] |= TI_DAMAGE;
 	if (t && (t->flags & MSVD_TRACK_RESERVED))
 		r[TI_OFF_FLAGS] |= TI_RT;
 	if (!cd) {

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -349,6 +350,8 @@ static void insert_medium(void)
 		complain("msvd: %s", err);
 		d = NULL;
 	}
+	if (d)
+		msvd_disc_mark_interrupted(d);
 	msvd_drive_init(&drive, d);
 }
 
@@ -363,6 +366,9 @@ static void eject_medium(void)
 /*
  * The descriptor of the virtual drive is a real one on the disc's lock
  * file, so that fcntl() locks between processes work as on a device node.
+ * O_EXCL claims the drive as the kernel does for block devices: a second
+ * exclusive open fails with EBUSY.  That claim is an flock() on the same
+ * descriptor, which Linux keeps apart from the fcntl() locks.
  */
 static int open_fake(int flags)
 {
@@ -389,6 +395,12 @@ static int open_fake(int flags)
 	}
 	if (fd < 0)
 		goto out;
+	if ((flags & O_EXCL) && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		real_close(fd);
+		fd = -1;
+		errno = EBUSY;
+		goto out;
+	}
 	if (nfds == 0)
 		insert_medium();
 	fds[nfds++] = fd;
@@ -400,6 +412,25 @@ out:
 	return fd;
 }
 
+/* /proc/sys/dev/cdrom/info as a file that lists the virtual drive only. */
+static int open_cdrom_info(int flags)
+{
+	size_t len = strlen(cdrom_info);
+	int fd;
+
+	fd = memfd_create("msvd-cdrom-info",
+			  (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+	if (fd < 0)
+		return -1;
+	if (write(fd, cdrom_info, len) != (ssize_t)len ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		real_close(fd);
+		errno = EIO;
+		return -1;
+	}
+	return fd;
+}
+
 static int open_common(int dirfd, const char *path, int flags, mode_t mode)
 {
 	struct stat sb;
@@ -407,6 +438,8 @@ static int open_common(int dirfd, const char *path, int flags, mode_t mode)
 
 	if (is_fake(path))
 		return open_fake(flags);
+	if (!strcmp(path, CDROM_INFO))
+		return open_cdrom_info(flags);
 	if (is_banned(path)) {
 		errno = ENOENT;
 		return -1;
