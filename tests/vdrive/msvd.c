@@ -5,10 +5,12 @@
  *   msvd show STATE
  *   msvd dump STATE OUT
  *   msvd sg CDB [--recv LEN | --send LEN]
+ *   msvd hold SECONDS [--no-excl]
  *
  * "sg" sends one SCSI command to the virtual drive MSVD_DEVICE and prints
- * what came back; it only runs with libmsvdrive.so preloaded, so it can
- * never reach a real drive.
+ * what came back; "hold" keeps the drive open and locked the way libburn
+ * does (O_EXCL and an fcntl() write lock).  Both only run with
+ * libmsvdrive.so preloaded, so they can never reach a real drive.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -41,6 +43,7 @@ struct msvd_opts {
 	int has_capacity;
 	long recv;
 	long send;
+	int no_excl;
 };
 
 static void usage(void)
@@ -50,7 +53,8 @@ static void usage(void)
 		"[--capacity BLOCKS]\n"
 		"       msvd show STATE\n"
 		"       msvd dump STATE OUT\n"
-		"       msvd sg CDB [--recv LEN | --send LEN]\n");
+		"       msvd sg CDB [--recv LEN | --send LEN]\n"
+		"       msvd hold SECONDS [--no-excl]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -115,6 +119,8 @@ static void show_track(const struct msvd_disc *d, int number)
 	if (!(t->flags & MSVD_TRACK_CLOSED))
 		printf(", %s", t->flags & MSVD_TRACK_RESERVED ?
 		       "reserved, open" : "open");
+	if (t->flags & MSVD_TRACK_DAMAGED)
+		printf(", damaged");
 	printf("\n");
 }
 
@@ -241,9 +247,25 @@ static int parse_cdb(const char *hex, unsigned char *cdb)
 	return half || n < 6 ? -1 : n;
 }
 
-static int cmd_sg(const char *hex, const struct msvd_opts *o)
+/* The virtual drive's path, if libmsvdrive.so is preloaded. */
+static const char *virtual_device(void)
 {
 	const char *(*preload_device)(void);
+	const char *dev;
+
+	*(void **)&preload_device = dlsym(RTLD_DEFAULT,
+					  "msvd_preload_device");
+	dev = preload_device ? preload_device() : NULL;
+	if (!dev || !*dev) {
+		fprintf(stderr, "msvd: needs libmsvdrive.so preloaded and "
+			"MSVD_DEVICE set\n");
+		return NULL;
+	}
+	return dev;
+}
+
+static int cmd_sg(const char *hex, const struct msvd_opts *o)
+{
 	unsigned char cdb[CDB_MAX], sense[SENSE_MAX], *data = NULL;
 	const char *dev;
 	sg_io_hdr_t h;
@@ -261,14 +283,9 @@ static int cmd_sg(const char *hex, const struct msvd_opts *o)
 			len);
 		return EXIT_USAGE;
 	}
-	*(void **)&preload_device = dlsym(RTLD_DEFAULT,
-					  "msvd_preload_device");
-	dev = preload_device ? preload_device() : NULL;
-	if (!dev || !*dev) {
-		fprintf(stderr, "msvd: sg needs libmsvdrive.so preloaded and "
-			"MSVD_DEVICE set\n");
+	dev = virtual_device();
+	if (!dev)
 		return EXIT_FAILURE;
-	}
 	fd = open(dev, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "msvd: cannot open '%s': %s\n", dev,
@@ -313,6 +330,40 @@ out:
 	return ret;
 }
 
+static int cmd_hold(const char *seconds, const struct msvd_opts *o)
+{
+	struct flock lk;
+	const char *dev;
+	unsigned long n = strtoul(seconds, NULL, 10);
+	int fd, flags = O_RDWR | O_NONBLOCK | O_CLOEXEC;
+
+	dev = virtual_device();
+	if (!dev)
+		return EXIT_FAILURE;
+	if (!o->no_excl)
+		flags |= O_EXCL;
+	fd = open(dev, flags);
+	if (fd < 0) {
+		fprintf(stderr, "msvd: cannot open '%s': %s\n", dev,
+			strerror(errno));
+		return EXIT_FAILURE;
+	}
+	memset(&lk, 0, sizeof(lk));
+	lk.l_type = F_WRLCK;
+	lk.l_whence = SEEK_SET;
+	if (fcntl(fd, F_SETLK, &lk) < 0) {
+		fprintf(stderr, "msvd: cannot lock '%s': %s\n", dev,
+			strerror(errno));
+		close(fd);
+		return EXIT_FAILURE;
+	}
+	printf("holding %s\n", dev);
+	fflush(stdout);
+	sleep((unsigned)n);
+	close(fd);
+	return EXIT_SUCCESS;
+}
+
 static unsigned long parse_number(const char *s, const char *what)
 {
 	char *end;
@@ -332,6 +383,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "capacity", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "no-excl", no_argument, NULL, 'x' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "recv", required_argument, NULL, 'r' },
 		{ "send", required_argument, NULL, 's' },
@@ -342,7 +394,7 @@ int main(int argc, char **argv)
 	int ch;
 
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "c:hp:r:s:", longopts,
+	while ((ch = getopt_long(argc, argv, "c:hp:r:s:x", longopts,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -357,6 +409,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			o.send = (long)parse_number(optarg, "length");
+			break;
+		case 'x':
+			o.no_excl = 1;
 			break;
 		case 'h':
 		default:
@@ -380,6 +435,10 @@ int main(int argc, char **argv)
 		return cmd_dump(argv[1], argv[2]);
 	if (!strcmp(cmd, "sg") && argc == 2)
 		return cmd_sg(argv[1], &o);
+	if (!strcmp(cmd, "hold") && argc == 2) {
+		parse_number(argv[1], "seconds");
+		return cmd_hold(argv[1], &o);
+	}
 	usage();
 	return EXIT_USAGE;
 }
