@@ -199,6 +199,17 @@ $s3 S3" "$(toc_sessions)" "sessions"
 	assert_eq closed "$(status_of disc)" "status after -close on"
 }
 
+# A blank DVD-R written with -close on goes disc-at-once: RESERVE TRACK,
+# write type DAO, and the disc is closed once the track is full.
+t_dvd_minus_r_dao_closes_disc() {
+	new_disc disc dvd-r 30000
+	files 1
+	burn disc -close on -add src1 -- -commit
+	expect_ok msvd show disc
+	assert_grep "^status: closed$" out
+	assert_grep "track 1: start 0, size [0-9]*, readable [0-9]*$" out
+}
+
 # BD-R SRM: sessions follow each other on 32-block clusters.
 t_bd_r_sessions_and_finalize() {
 	new_disc disc bd-r 60000

@@ -630,13 +630,14 @@ uint32_t msvd_reserve(struct msvd_disc *d, uint32_t blocks)
 		return MSVD_E_SEQUENCE;
 	if (!msvd_nwa(d, &nwa, &free_blocks))
 		return MSVD_E_LBA_OUT_OF_RANGE;
+	/* the track keeps its size, the next one starts on the unit */
 	size = align_up(blocks, track_alignment(d->profile));
 	if (blocks == 0 || size > free_blocks)
 		return MSVD_E_LBA_OUT_OF_RANGE;
 	memset(&t, 0, sizeof(t));
 	t.session = d->sessions + 1;
 	t.start = nwa;
-	t.size = size;
+	t.size = blocks;
 	t.flags = MSVD_TRACK_RESERVED;
 	if (add_track(d, &t) < 0)
 		return MSVD_E_WRITE_ERROR;
