@@ -34,8 +34,20 @@
 #define OP_SET_STREAMING	0xb6
 #define OP_SET_CD_SPEED		0xbb
 
-/* fixed sense data */
-#define SENSE_LEN		18
+/* CDB fields */
+#define CDB_OFF_FLAGS		1
+#define CDB_OFF_LBA		2	/* READ, WRITE, TRACK INFO address */
+#define CDB6_OFF_ALLOC		4	/* REQUEST SENSE */
+#define CDB10_OFF_LEN		7	/* transfer or allocation length */
+#define CDB12_OFF_LEN		6
+#define CDB_INQ_OFF_ALLOC	3
+
+/* fixed format sense data */
+#define SENSE_FIXED		0x70
+#define SENSE_OFF_KEY		2
+#define SENSE_OFF_ADDLEN	7
+#define SENSE_OFF_ASC		12
+#define SENSE_OFF_ASCQ		13
 
 /* INQUIRY */
 #define INQ_LEN			36
@@ -50,6 +62,9 @@
 #define INQ_OFF_VENDOR		8
 #define INQ_OFF_PRODUCT		16
 #define INQ_OFF_REVISION	32
+#define INQ_VENDOR		"MSTOOLS"
+#define INQ_PRODUCT		"VIRTUAL BURNER"
+#define INQ_REVISION		"1.0"
 #define INQ_EVPD		0x01
 
 /* READ CAPACITY */
@@ -111,9 +126,20 @@
 #define TOC_FORMAT_SESSIONS	1
 #define TOC_FORMAT_RAW		2
 #define TOC_FORMAT_ATIP		4
+#define TOC_OFF_START_TRACK	6	/* CDB: first track or session */
 #define TOC_HEADER		4
+#define TOC_OFF_FIRST		2
+#define TOC_OFF_LAST		3
 #define TOC_DESC		8
+#define TOCD_OFF_ADR_CTL	1
+#define TOCD_OFF_TRACK		2
+#define TOCD_OFF_ADDR		4
 #define TOC_RAW_DESC		11
+#define RAWD_OFF_SESSION	0
+#define RAWD_OFF_ADR_CTL	1
+#define RAWD_OFF_POINT		3
+#define RAWD_OFF_PMIN		8
+#define RAWD_OFF_PSEC		9
 #define TOC_ADR_CTL_DATA	0x14	/* ADR 1 (position), CTL 4 (data) */
 #define TOC_LEADOUT		0xaa
 #define TOC_POINT_FIRST		0xa0
@@ -121,7 +147,9 @@
 #define TOC_POINT_LEADOUT	0xa2
 #define TOC_DISC_TYPE_CDROM	0x00
 #define ATIP_LEN		28
+#define ATIP_OFF_POWER		4
 #define ATIP_OFF_FLAGS		6
+#define ATIP_ALWAYS_ONE		0x80	/* bit 7 of bytes 4 and 6 */
 #define ATIP_CDRW		0x40
 #define ATIP_OFF_LEADIN		8
 #define ATIP_OFF_LEADOUT	12
@@ -132,7 +160,9 @@
 #define GC_RT_ALL		0
 #define GC_RT_CURRENT		1
 #define GC_RT_ONE		2
+#define GC_OFF_START		2	/* CDB: starting feature number */
 #define GC_HEADER		8
+#define GC_OFF_PROFILE		6
 #define GC_CURRENT		0x01
 #define GC_PERSISTENT		0x02
 #define FEAT_PROFILE_LIST	0x0000
@@ -150,6 +180,12 @@
 #define FEAT_BD_READ		0x0040
 #define FEAT_BD_WRITE		0x0041
 #define FEAT_SERIAL		0x0108
+#define PROFILE_CD_ROM		0x0008
+#define PROFILE_DVD_ROM		0x0010
+#define PROFILE_BD_ROM		0x0040
+#define REMOVABLE_TRAY_EJECT_LOCK 0x29
+#define DVD_PLUS_R_WRITE	0x01
+#define DRIVE_SERIAL		"MSVD0001"
 #define PHYS_IF_ATAPI		2
 #define LINK_SIZE_CD		7
 #define LINK_SIZE_DVD		16
@@ -159,6 +195,7 @@
 
 /* MODE SENSE / MODE SELECT (10) */
 #define MODE_HEADER		8
+#define MODE_OFF_BDLEN		6
 #define MODE_PAGE_MASK		0x3f
 #define MODE_PC_MASK		0xc0
 #define MODE_PC_CHANGEABLE	0x40
@@ -205,10 +242,19 @@
 #define CAP_TRAY_LOCK_EJECT	0x29
 #define BUFFER_KIB		4096
 
+/* RESERVE TRACK */
+#define RESERVE_RMZ_ARSV	0x03
+#define RESERVE_OFF_SIZE	5
+
 /* READ BUFFER CAPACITY */
 #define RBC_LEN			12
+#define RBC_BLOCK		0x01
+#define RBC_OFF_LENGTH		4
+#define RBC_OFF_AVAILABLE	8
 
 /* CLOSE TRACK/SESSION */
+#define CLOSE_OFF_FUNC		2
+#define CLOSE_OFF_TRACK		4
 #define CLOSE_FUNC_MASK		0x07
 #define CLOSE_TRACK		1
 #define CLOSE_SESSION		2
@@ -216,6 +262,7 @@
 #define CLOSE_FINALIZE		6	/* BD-R, DVD+R: finalize */
 
 /* SEND CUE SHEET */
+#define CUE_OFF_LEN		6	/* CDB: 3-byte cue sheet size */
 #define CUE_ENTRY		8
 #define CUE_OFF_CTL_ADR		0
 #define CUE_OFF_TNO		1
@@ -266,10 +313,25 @@ static uint32_t get16(const unsigned char *p)
 	return (uint32_t)p[0] << 8 | p[1];
 }
 
+static uint32_t get24(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
 static uint32_t get32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	       (uint32_t)p[2] << 8 | p[3];
+}
+
+void msvd_sense_fixed(uint32_t sense, unsigned char buf[MSVD_SENSE_LEN])
+{
+	memset(buf, 0, MSVD_SENSE_LEN);
+	buf[0] = SENSE_FIXED;
+	buf[SENSE_OFF_KEY] = (unsigned char)MSVD_SENSE_KEY(sense);
+	buf[SENSE_OFF_ADDLEN] = MSVD_SENSE_LEN - SENSE_OFF_ADDLEN - 1;
+	buf[SENSE_OFF_ASC] = (unsigned char)MSVD_SENSE_ASC(sense);
+	buf[SENSE_OFF_ASCQ] = (unsigned char)MSVD_SENSE_ASCQ(sense);
 }
 
 /* Write an LBA as MSF into m, s, f (the byte before them stays 0). */
@@ -378,16 +440,11 @@ static uint32_t cmd_test_unit_ready(struct msvd_drive *dr,
 
 static uint32_t cmd_request_sense(struct msvd_drive *dr, struct msvd_cmd *c)
 {
-	unsigned char s[SENSE_LEN];
+	unsigned char s[MSVD_SENSE_LEN];
 
-	memset(s, 0, sizeof(s));
-	s[0] = 0x70;
-	s[2] = (unsigned char)MSVD_SENSE_KEY(dr->last_sense);
-	s[7] = SENSE_LEN - 8;
-	s[12] = (unsigned char)MSVD_SENSE_ASC(dr->last_sense);
-	s[13] = (unsigned char)MSVD_SENSE_ASCQ(dr->last_sense);
+	msvd_sense_fixed(dr->last_sense, s);
 	dr->last_sense = 0;
-	return reply(c, s, sizeof(s), c->cdb[4]);
+	return reply(c, s, sizeof(s), c->cdb[CDB6_OFF_ALLOC]);
 }
 
 static uint32_t cmd_inquiry(struct msvd_drive *dr, struct msvd_cmd *c)
@@ -395,19 +452,19 @@ static uint32_t cmd_inquiry(struct msvd_drive *dr, struct msvd_cmd *c)
 	unsigned char r[INQ_LEN];
 
 	(void)dr;
-	if (c->cdb[1] & INQ_EVPD)
+	if (c->cdb[CDB_OFF_FLAGS] & INQ_EVPD)
 		return MSVD_E_INVALID_FIELD_CDB;
 	memset(r, ' ', sizeof(r));
 	r[0] = INQ_TYPE_CDROM;
 	r[INQ_OFF_RMB] = INQ_RMB;
 	r[INQ_OFF_VERSION] = INQ_VERSION_SPC3;
 	r[INQ_OFF_FORMAT] = INQ_RESPONSE_FORMAT;
-	r[INQ_OFF_ADDLEN] = INQ_LEN - 5;
-	r[5] = r[6] = r[7] = 0;
-	memcpy(r + INQ_OFF_VENDOR, "MSTOOLS", 7);
-	memcpy(r + INQ_OFF_PRODUCT, "VIRTUAL BURNER", 14);
-	memcpy(r + INQ_OFF_REVISION, "1.0", 3);
-	return reply(c, r, sizeof(r), get16(c->cdb + 3));
+	r[INQ_OFF_ADDLEN] = INQ_LEN - INQ_OFF_ADDLEN - 1;
+	memset(r + INQ_OFF_ADDLEN + 1, 0, INQ_OFF_VENDOR - INQ_OFF_ADDLEN - 1);
+	memcpy(r + INQ_OFF_VENDOR, INQ_VENDOR, strlen(INQ_VENDOR));
+	memcpy(r + INQ_OFF_PRODUCT, INQ_PRODUCT, strlen(INQ_PRODUCT));
+	memcpy(r + INQ_OFF_REVISION, INQ_REVISION, strlen(INQ_REVISION));
+	return reply(c, r, sizeof(r), get16(c->cdb + CDB_INQ_OFF_ALLOC));
 }
 
 static uint32_t cmd_ok(struct msvd_drive *dr, struct msvd_cmd *c)
@@ -429,12 +486,12 @@ static uint32_t cmd_read_capacity(struct msvd_drive *dr, struct msvd_cmd *c)
 
 static uint32_t cmd_read(struct msvd_drive *dr, struct msvd_cmd *c)
 {
-	uint32_t lba = get32(c->cdb + 2), count, sense;
+	uint32_t lba = get32(c->cdb + CDB_OFF_LBA), count, sense;
 
 	if (c->cdb[0] == OP_READ_12)
-		count = get32(c->cdb + 6);
+		count = get32(c->cdb + CDB12_OFF_LEN);
 	else
-		count = get16(c->cdb + 7);
+		count = get16(c->cdb + CDB10_OFF_LEN);
 	if (count == 0)
 		return 0;
 	if (c->dir != MSVD_DIR_FROM_DRIVE ||
@@ -492,12 +549,12 @@ static uint32_t write_simulated(struct msvd_drive *dr, uint32_t lba,
 
 static uint32_t cmd_write(struct msvd_drive *dr, struct msvd_cmd *c)
 {
-	uint32_t lba = get32(c->cdb + 2), count;
+	uint32_t lba = get32(c->cdb + CDB_OFF_LBA), count;
 
 	if (c->cdb[0] == OP_WRITE_12)
-		count = get32(c->cdb + 6);
+		count = get32(c->cdb + CDB12_OFF_LEN);
 	else
-		count = get16(c->cdb + 7);
+		count = get16(c->cdb + CDB10_OFF_LEN);
 	if (count == 0)
 		return 0;
 	if (c->dir != MSVD_DIR_TO_DRIVE ||
@@ -549,7 +606,7 @@ static uint32_t toc_formatted(struct msvd_drive *dr, struct msvd_cmd *c,
 {
 	const struct msvd_disc *d = dr->disc;
 	unsigned char r[REPLY_MAX], *p;
-	int i, first, last, start_track = c->cdb[6];
+	int i, first, last, start_track = c->cdb[TOC_OFF_START_TRACK];
 
 	if (d->sessions == 0)
 		return MSVD_E_INVALID_FIELD_CDB;
@@ -557,46 +614,58 @@ static uint32_t toc_formatted(struct msvd_drive *dr, struct msvd_cmd *c,
 	p = r + TOC_HEADER;
 	if (format == TOC_FORMAT_SESSIONS) {
 		msvd_session_tracks(d, d->sessions, &first, &last);
-		r[2] = 1;
-		r[3] = (unsigned char)d->sessions;
-		p[1] = TOC_ADR_CTL_DATA;
-		p[2] = (unsigned char)first;
-		put_addr(p + 4, d->tracks[first - 1].start, msf);
+		r[TOC_OFF_FIRST] = 1;
+		r[TOC_OFF_LAST] = (unsigned char)d->sessions;
+		p[TOCD_OFF_ADR_CTL] = TOC_ADR_CTL_DATA;
+		p[TOCD_OFF_TRACK] = (unsigned char)first;
+		put_addr(p + TOCD_OFF_ADDR, d->tracks[first - 1].start, msf);
 		put16(r, TOC_HEADER + TOC_DESC - 2);
-		return reply(c, r, TOC_HEADER + TOC_DESC, get16(c->cdb + 7));
+		return reply(c, r, TOC_HEADER + TOC_DESC, get16(c->cdb + CDB10_OFF_LEN));
 	}
 	msvd_session_tracks(d, d->sessions, &first, &last);
-	r[2] = 1;
-	r[3] = (unsigned char)last;
+	r[TOC_OFF_FIRST] = 1;
+	r[TOC_OFF_LAST] = (unsigned char)last;
 	for (i = 0; i < last; i++) {
 		if (i + 1 < start_track || start_track == TOC_LEADOUT)
 			continue;
-		p[1] = TOC_ADR_CTL_DATA;
-		p[2] = (unsigned char)(i + 1);
-		put_addr(p + 4, d->tracks[i].start, msf);
+		p[TOCD_OFF_ADR_CTL] = TOC_ADR_CTL_DATA;
+		p[TOCD_OFF_TRACK] = (unsigned char)(i + 1);
+		put_addr(p + TOCD_OFF_ADDR, d->tracks[i].start, msf);
 		p += TOC_DESC;
 	}
 	if (start_track > last && start_track != TOC_LEADOUT)
 		return MSVD_E_INVALID_FIELD_CDB;
-	p[1] = TOC_ADR_CTL_DATA;
-	p[2] = TOC_LEADOUT;
-	put_addr(p + 4, msvd_track_end(&d->tracks[last - 1]), msf);
+	p[TOCD_OFF_ADR_CTL] = TOC_ADR_CTL_DATA;
+	p[TOCD_OFF_TRACK] = TOC_LEADOUT;
+	put_addr(p + TOCD_OFF_ADDR, msvd_track_end(&d->tracks[last - 1]),
+		 msf);
 	p += TOC_DESC;
 	put16(r, (uint32_t)(p - r) - 2);
-	return reply(c, r, (uint32_t)(p - r), get16(c->cdb + 7));
+	return reply(c, r, (uint32_t)(p - r), get16(c->cdb + CDB10_OFF_LEN));
 }
 
+/* A raw TOC entry whose P fields hold an address... */
 static unsigned char *raw_entry(unsigned char *p, int session, int point,
-				int32_t lba, int pmin_only)
+				int32_t lba)
 {
 	memset(p, 0, TOC_RAW_DESC);
-	p[0] = (unsigned char)session;
-	p[1] = TOC_ADR_CTL_DATA;
-	p[3] = (unsigned char)point;
-	if (pmin_only)
-		p[8] = (unsigned char)lba;
-	else
-		put_msf(p + 8, lba);
+	p[RAWD_OFF_SESSION] = (unsigned char)session;
+	p[RAWD_OFF_ADR_CTL] = TOC_ADR_CTL_DATA;
+	p[RAWD_OFF_POINT] = (unsigned char)point;
+	put_msf(p + RAWD_OFF_PMIN, lba);
+	return p + TOC_RAW_DESC;
+}
+
+/* ...or two numbers (first/last track, disc type). */
+static unsigned char *raw_entry_numbers(unsigned char *p, int session,
+					int point, int pmin, int psec)
+{
+	memset(p, 0, TOC_RAW_DESC);
+	p[RAWD_OFF_SESSION] = (unsigned char)session;
+	p[RAWD_OFF_ADR_CTL] = TOC_ADR_CTL_DATA;
+	p[RAWD_OFF_POINT] = (unsigned char)point;
+	p[RAWD_OFF_PMIN] = (unsigned char)pmin;
+	p[RAWD_OFF_PSEC] = (unsigned char)psec;
 	return p + TOC_RAW_DESC;
 }
 
@@ -612,24 +681,23 @@ static uint32_t toc_raw(struct msvd_drive *dr, struct msvd_cmd *c)
 	/* only a session in progress: an empty TOC, it is still in the PMA */
 	end = r + sizeof(r) - TOC_RAW_DESC;
 	memset(r, 0, TOC_HEADER);
-	r[2] = d->sessions ? 1 : 0;
-	r[3] = (unsigned char)d->sessions;
+	r[TOC_OFF_FIRST] = d->sessions ? 1 : 0;
+	r[TOC_OFF_LAST] = (unsigned char)d->sessions;
 	for (s = 1; s <= d->sessions; s++) {
 		msvd_session_tracks(d, s, &first, &last);
 		if (p + 3 * TOC_RAW_DESC > end)
 			break;
-		p = raw_entry(p, s, TOC_POINT_FIRST, first, 1);
-		p[-TOC_RAW_DESC + 9] = TOC_DISC_TYPE_CDROM;
-		p = raw_entry(p, s, TOC_POINT_LAST, last, 1);
+		p = raw_entry_numbers(p, s, TOC_POINT_FIRST, first,
+				      TOC_DISC_TYPE_CDROM);
+		p = raw_entry_numbers(p, s, TOC_POINT_LAST, last, 0);
 		p = raw_entry(p, s, TOC_POINT_LEADOUT,
-			      (int32_t)msvd_track_end(&d->tracks[last - 1]),
-			      0);
+			      (int32_t)msvd_track_end(&d->tracks[last - 1]));
 		for (i = first; i <= last && p <= end; i++)
 			p = raw_entry(p, s, i,
-				      (int32_t)d->tracks[i - 1].start, 0);
+				      (int32_t)d->tracks[i - 1].start);
 	}
 	put16(r, (uint32_t)(p - r) - 2);
-	return reply(c, r, (uint32_t)(p - r), get16(c->cdb + 7));
+	return reply(c, r, (uint32_t)(p - r), get16(c->cdb + CDB10_OFF_LEN));
 }
 
 static uint32_t toc_atip(struct msvd_drive *dr, struct msvd_cmd *c)
@@ -640,19 +708,19 @@ static uint32_t toc_atip(struct msvd_drive *dr, struct msvd_cmd *c)
 		return MSVD_E_INVALID_FIELD_CDB;
 	memset(r, 0, sizeof(r));
 	put16(r, ATIP_LEN - 2);
-	r[4] = 0x80;
-	r[ATIP_OFF_FLAGS] = 0x80;
+	r[ATIP_OFF_POWER] = ATIP_ALWAYS_ONE;
+	r[ATIP_OFF_FLAGS] = ATIP_ALWAYS_ONE;
 	if (dr->disc->profile == MSVD_PROFILE_CD_RW)
 		r[ATIP_OFF_FLAGS] |= ATIP_CDRW;
 	put_msf(r + ATIP_OFF_LEADIN, ATIP_LEADIN_LBA);
 	put_msf(r + ATIP_OFF_LEADOUT, (int32_t)dr->disc->capacity);
-	return reply(c, r, sizeof(r), get16(c->cdb + 7));
+	return reply(c, r, sizeof(r), get16(c->cdb + CDB10_OFF_LEN));
 }
 
 static uint32_t cmd_read_toc(struct msvd_drive *dr, struct msvd_cmd *c)
 {
 	int format = c->cdb[2] & TOC_FORMAT_MASK;
-	int msf = !!(c->cdb[1] & TOC_MSF);
+	int msf = !!(c->cdb[CDB_OFF_FLAGS] & TOC_MSF);
 
 	switch (format) {
 	case TOC_FORMAT_TOC:
@@ -699,9 +767,9 @@ static void add_feature(struct feature_list *f, unsigned code, int current,
 }
 
 static const int drive_profiles[] = {
-	MSVD_PROFILE_BD_R, 0x0040, MSVD_PROFILE_DVD_PLUS_R,
-	MSVD_PROFILE_DVD_MINUS_R, 0x0010, MSVD_PROFILE_CD_RW,
-	MSVD_PROFILE_CD_R, 0x0008,
+	MSVD_PROFILE_BD_R, PROFILE_BD_ROM, MSVD_PROFILE_DVD_PLUS_R,
+	MSVD_PROFILE_DVD_MINUS_R, PROFILE_DVD_ROM, MSVD_PROFILE_CD_RW,
+	MSVD_PROFILE_CD_R, PROFILE_CD_ROM,
 };
 
 #define NDRIVE_PROFILES	(sizeof(drive_profiles) / sizeof(drive_profiles[0]))
@@ -717,9 +785,9 @@ static uint32_t cmd_get_configuration(struct msvd_drive *dr,
 
 	memset(&f, 0, sizeof(f));
 	f.len = GC_HEADER;
-	f.start = get16(c->cdb + 2);
-	f.rt = c->cdb[1] & GC_RT_MASK;
-	put16(f.buf + 6, (uint32_t)cur);
+	f.start = get16(c->cdb + GC_OFF_START);
+	f.rt = c->cdb[CDB_OFF_FLAGS] & GC_RT_MASK;
+	put16(f.buf + GC_OFF_PROFILE, (uint32_t)cur);
 
 	memset(data, 0, sizeof(data));
 	for (i = 0, p = data; i < NDRIVE_PROFILES; i++, p += 4) {
@@ -733,7 +801,7 @@ static uint32_t cmd_get_configuration(struct msvd_drive *dr,
 	add_feature(&f, FEAT_CORE, 1, data, 8);
 	memset(data, 0, 4);
 	add_feature(&f, FEAT_MORPHING, 1, data, 4);
-	data[0] = 0x29;		/* tray, eject, lock */
+	data[0] = REMOVABLE_TRAY_EJECT_LOCK;
 	add_feature(&f, FEAT_REMOVABLE, 1, data, 4);
 	memset(data, 0, 8);
 	put32(data, MSVD_BLOCK);
@@ -752,7 +820,7 @@ static uint32_t cmd_get_configuration(struct msvd_drive *dr,
 	add_feature(&f, FEAT_INCREMENTAL, cd || is_dvd_minus_r(dr), data, 8);
 
 	memset(data, 0, 8);
-	data[0] = 0x01;		/* write */
+	data[0] = DVD_PLUS_R_WRITE;
 	add_feature(&f, FEAT_DVD_PLUS_R,
 		    dr->disc && dr->disc->profile == MSVD_PROFILE_DVD_PLUS_R,
 		    data, 4);
@@ -766,11 +834,11 @@ static uint32_t cmd_get_configuration(struct msvd_drive *dr,
 	memset(data, 0, 8);
 	add_feature(&f, FEAT_BD_READ, bd, data, 4);
 	add_feature(&f, FEAT_BD_WRITE, bd, data, 4);
-	memcpy(data, "MSVD0001", 8);
-	add_feature(&f, FEAT_SERIAL, 1, data, 8);
+	memcpy(data, DRIVE_SERIAL, strlen(DRIVE_SERIAL));
+	add_feature(&f, FEAT_SERIAL, 1, data, strlen(DRIVE_SERIAL));
 
 	put32(f.buf, f.len - 4);
-	return reply(c, f.buf, f.len, get16(c->cdb + 7));
+	return reply(c, f.buf, f.len, get16(c->cdb + CDB10_OFF_LEN));
 }
 
 static uint32_t cmd_read_disc_info(struct msvd_drive *dr, struct msvd_cmd *c)
@@ -780,7 +848,7 @@ static uint32_t cmd_read_disc_info(struct msvd_drive *dr, struct msvd_cmd *c)
 	int sessions = msvd_session_count(d), first, last;
 	int leadin = ATIP_LEADIN_LBA;
 
-	if (c->cdb[1] & DI_DATA_TYPE_MASK)
+	if (c->cdb[CDB_OFF_FLAGS] & DI_DATA_TYPE_MASK)
 		return MSVD_E_INVALID_FIELD_CDB;
 	memset(r, 0, sizeof(r));
 	put16(r, DI_LEN - 2);
@@ -820,7 +888,7 @@ static uint32_t cmd_read_disc_info(struct msvd_drive *dr, struct msvd_cmd *c)
 		put32(r + DI_OFF_LEADIN, d->closed ? 0 : d->next);
 		put32(r + DI_OFF_LEADOUT, d->capacity);
 	}
-	return reply(c, r, sizeof(r), get16(c->cdb + 7));
+	return reply(c, r, sizeof(r), get16(c->cdb + CDB10_OFF_LEN));
 }
 
 /* Fill a track information block for track 'number' (1-based). */
@@ -893,10 +961,10 @@ static uint32_t cmd_read_track_info(struct msvd_drive *dr,
 {
 	const struct msvd_disc *d = dr->disc;
 	unsigned char r[TI_LEN];
-	uint32_t value = get32(c->cdb + 2);
+	uint32_t value = get32(c->cdb + CDB_OFF_LBA);
 	int number, invisible = msvd_invisible_track(d), i, first, last;
 
-	switch (c->cdb[1] & TI_ADDR_TYPE_MASK) {
+	switch (c->cdb[CDB_OFF_FLAGS] & TI_ADDR_TYPE_MASK) {
 	case TI_ADDR_LBA:
 		number = invisible;
 		for (i = 0; i < d->ntracks; i++)
@@ -929,16 +997,16 @@ static uint32_t cmd_read_track_info(struct msvd_drive *dr,
 		return MSVD_E_INVALID_FIELD_CDB;
 	}
 	track_info(dr, number, r);
-	return reply(c, r, sizeof(r), get16(c->cdb + 7));
+	return reply(c, r, sizeof(r), get16(c->cdb + CDB10_OFF_LEN));
 }
 
 static uint32_t cmd_reserve_track(struct msvd_drive *dr, struct msvd_cmd *c)
 {
-	if (is_cd(dr) || (c->cdb[1] & 0x03))
+	if (is_cd(dr) || (c->cdb[CDB_OFF_FLAGS] & RESERVE_RMZ_ARSV))
 		return MSVD_E_INVALID_FIELD_CDB;
 	if (dr->sim_nwa >= 0 || test_write(dr))
 		return 0;
-	return msvd_reserve(dr->disc, get32(c->cdb + 5));
+	return msvd_reserve(dr->disc, get32(c->cdb + RESERVE_OFF_SIZE));
 }
 
 static uint32_t select_page5(struct msvd_drive *dr, const unsigned char *p,
@@ -959,7 +1027,7 @@ static uint32_t select_page5(struct msvd_drive *dr, const unsigned char *p,
 
 static uint32_t cmd_mode_select(struct msvd_drive *dr, struct msvd_cmd *c)
 {
-	uint32_t len = get16(c->cdb + 7), bdlen, plen;
+	uint32_t len = get16(c->cdb + CDB10_OFF_LEN), bdlen, plen;
 	const unsigned char *p;
 
 	if (len == 0)
@@ -967,7 +1035,7 @@ static uint32_t cmd_mode_select(struct msvd_drive *dr, struct msvd_cmd *c)
 	if (c->dir != MSVD_DIR_TO_DRIVE || c->data_len < len ||
 	    len < MODE_HEADER + 2)
 		return MSVD_E_PARAM_LIST_LENGTH;
-	bdlen = get16(c->data + 6);
+	bdlen = get16(c->data + MODE_OFF_BDLEN);
 	if (MODE_HEADER + bdlen + 2 > len)
 		return MSVD_E_PARAM_LIST_LENGTH;
 	p = c->data + MODE_HEADER + bdlen;
@@ -1050,13 +1118,13 @@ static uint32_t cmd_mode_sense(struct msvd_drive *dr, struct msvd_cmd *c)
 	if (len == MODE_HEADER)
 		return MSVD_E_INVALID_FIELD_CDB;
 	put16(r, len - 2);
-	return reply(c, r, len, get16(c->cdb + 7));
+	return reply(c, r, len, get16(c->cdb + CDB10_OFF_LEN));
 }
 
 static uint32_t cmd_close(struct msvd_drive *dr, struct msvd_cmd *c)
 {
 	struct msvd_disc *d = dr->disc;
-	int function = c->cdb[2] & CLOSE_FUNC_MASK;
+	int function = c->cdb[CLOSE_OFF_FUNC] & CLOSE_FUNC_MASK;
 	int plus = d->profile == MSVD_PROFILE_DVD_PLUS_R || is_bd(dr);
 
 	if (dr->sim_nwa >= 0 || test_write(dr)) {
@@ -1065,7 +1133,8 @@ static uint32_t cmd_close(struct msvd_drive *dr, struct msvd_cmd *c)
 	}
 	switch (function) {
 	case CLOSE_TRACK:
-		return msvd_close_track(d, (int)get16(c->cdb + 4));
+		return msvd_close_track(d,
+					(int)get16(c->cdb + CLOSE_OFF_TRACK));
 	case CLOSE_SESSION:
 		return msvd_close_session(d, !plus && page5_finalizes(dr));
 	case CLOSE_FINALIZE_MIN:
@@ -1084,19 +1153,19 @@ static uint32_t cmd_read_buffer_capacity(struct msvd_drive *dr,
 	unsigned char r[RBC_LEN];
 
 	(void)dr;
-	if (c->cdb[1] & 0x01)
+	if (c->cdb[CDB_OFF_FLAGS] & RBC_BLOCK)
 		return MSVD_E_INVALID_FIELD_CDB;
 	memset(r, 0, sizeof(r));
 	put16(r, RBC_LEN - 2);
-	put32(r + 4, BUFFER_KIB * 1024);
-	put32(r + 8, BUFFER_KIB * 1024);
-	return reply(c, r, sizeof(r), get16(c->cdb + 7));
+	put32(r + RBC_OFF_LENGTH, BUFFER_KIB * 1024);
+	put32(r + RBC_OFF_AVAILABLE, BUFFER_KIB * 1024);
+	return reply(c, r, sizeof(r), get16(c->cdb + CDB10_OFF_LEN));
 }
 
 static uint32_t cmd_send_cue_sheet(struct msvd_drive *dr, struct msvd_cmd *c)
 {
 	struct msvd_cue q;
-	uint32_t len = get32(c->cdb + 5) & 0xffffff, i, nwa, free_blocks;
+	uint32_t len = get24(c->cdb + CUE_OFF_LEN), i, nwa, free_blocks;
 	const unsigned char *e;
 	int have_start = 0, form;
 	int32_t lba;
@@ -1149,7 +1218,7 @@ static uint32_t cmd_send_cue_sheet(struct msvd_drive *dr, struct msvd_cmd *c)
 
 static uint32_t cmd_blank(struct msvd_drive *dr, struct msvd_cmd *c)
 {
-	int type = c->cdb[1] & BLANK_TYPE_MASK;
+	int type = c->cdb[CDB_OFF_FLAGS] & BLANK_TYPE_MASK;
 
 	if (type != BLANK_FULL && type != BLANK_MINIMAL)
 		return MSVD_E_INVALID_FIELD_CDB;

@@ -11,6 +11,7 @@
 
 #define MSVD_PAGE5_LEN		60	/* mode header and the 52-byte page 05h */
 #define MSVD_CUE_TRACKS_MAX	99
+#define MSVD_SENSE_LEN		18	/* fixed format sense data */
 
 enum msvd_dir {
 	MSVD_DIR_NONE,
@@ -43,6 +44,9 @@ struct msvd_drive {
 	struct msvd_cue cue;
 	uint32_t last_sense;		/* for REQUEST SENSE */
 };
+
+/* Fixed format sense data for a sense code. */
+void msvd_sense_fixed(uint32_t sense, unsigned char buf[MSVD_SENSE_LEN]);
 
 /* Reset the drive's volatile state (mode pages, cue sheet) for 'disc'. */
 void msvd_drive_init(struct msvd_drive *dr, struct msvd_disc *disc);

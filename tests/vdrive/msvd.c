@@ -31,6 +31,10 @@
 #define SENSE_MAX	32
 #define SG_TIMEOUT_MS	60000
 #define SG_LEN_MAX	(1 << 20)
+#define SENSE_OFF_KEY	2
+#define SENSE_KEY_MASK	0x0f
+#define SENSE_OFF_ASC	12
+#define SENSE_OFF_ASCQ	13
 
 /* default capacities: 80 min CD, single layer DVD, single layer BD */
 #define CAPACITY_CD	359847
@@ -313,9 +317,10 @@ static int cmd_sg(const char *hex, const struct msvd_opts *o)
 			strerror(errno));
 		goto out;
 	}
-	if (h.sb_len_wr > 13) {
-		printf("sense %x/%02x/%02x\n", sense[2] & 0x0f, sense[12],
-		       sense[13]);
+	if (h.sb_len_wr > SENSE_OFF_ASCQ) {
+		printf("sense %x/%02x/%02x\n",
+		       sense[SENSE_OFF_KEY] & SENSE_KEY_MASK,
+		       sense[SENSE_OFF_ASC], sense[SENSE_OFF_ASCQ]);
 	} else {
 		printf("ok\n");
 		for (i = 0; o->recv > 0 && i < o->recv - h.resid; i++)

@@ -64,12 +64,6 @@
 #define FAKE_LUN	0
 #define SG_VERSION	30536
 
-#define SENSE_FIXED	0x70
-#define SENSE_LEN	18
-#define SENSE_OFF_KEY	2
-#define SENSE_OFF_ADDLEN 7
-#define SENSE_OFF_ASC	12
-#define SENSE_OFF_ASCQ	13
 #define STATUS_CHECK_CONDITION 0x02
 #define DRIVER_SENSE	0x08
 
@@ -552,8 +546,8 @@ EXPORT int close(int fd)
 
 static void set_sense(sg_io_hdr_t *h, uint32_t sense)
 {
-	unsigned char s[SENSE_LEN];
-	unsigned len = SENSE_LEN;
+	unsigned char s[MSVD_SENSE_LEN];
+	unsigned len = MSVD_SENSE_LEN;
 
 	h->status = 0;
 	h->masked_status = 0;
@@ -562,12 +556,7 @@ static void set_sense(sg_io_hdr_t *h, uint32_t sense)
 	h->info = SG_INFO_OK;
 	if (!sense)
 		return;
-	memset(s, 0, sizeof(s));
-	s[0] = SENSE_FIXED;
-	s[SENSE_OFF_KEY] = (unsigned char)MSVD_SENSE_KEY(sense);
-	s[SENSE_OFF_ADDLEN] = SENSE_LEN - 8;
-	s[SENSE_OFF_ASC] = (unsigned char)MSVD_SENSE_ASC(sense);
-	s[SENSE_OFF_ASCQ] = (unsigned char)MSVD_SENSE_ASCQ(sense);
+	msvd_sense_fixed(sense, s);
 	if (len > h->mx_sb_len)
 		len = h->mx_sb_len;
 	if (h->sbp && len)
