@@ -50,7 +50,7 @@ read_toc() {
 
 # The sessions of ./toc: "start volid" lines.
 toc_sessions() {
-	sed -n 's/^ISO session *: *[0-9]* , *\([0-9]*\) , *[0-9]*s , \(.*\)$/\1 \2/p' toc
+	awk -F' *, *' '/^ISO session/ { print $2, $4 }' toc
 }
 
 status_of() {
@@ -59,9 +59,8 @@ status_of() {
 
 # track_end STATE N: one past the last block of track N, as msvd sees it
 track_end() {
-	msvd show "$1" |
-		sed -n "s/^  track $2: start \([0-9]*\), size \([0-9]*\),.*/\1 \2/p" |
-		(read -r start size && echo $((start + size)))
+	msvd show "$1" | awk -v t="  track $2:" '
+		index($0, t) == 1 { gsub(/,/, ""); print $4 + $6 }'
 }
 
 # hold STATE [--no-excl]: keep the drive busy in the background until

@@ -30,18 +30,18 @@
  * Layout figures.  The CD ones are the Red/Orange Book figures that drives
  * report; the DVD and BD ones are this model's assumptions (see README.md).
  */
-#define MSVD_CD_PREGAP		150	/* pause before a track's index 1 */
-#define MSVD_CD_RUNOUT		2	/* unreadable blocks after a TAO track */
-#define MSVD_CD_MIN_TRACK	300	/* shortest track the drive records */
-#define MSVD_CD_LEADOUT_FIRST	6750	/* lead-out closing the first session */
-#define MSVD_CD_LEADOUT_NEXT	2250	/* lead-out closing later sessions */
-#define MSVD_CD_LEADIN		4500	/* lead-in of a further session */
-#define MSVD_DVD_ECC_BLOCKS	16	/* DVD tracks start on ECC blocks */
-#define MSVD_BD_CLUSTER_BLOCKS	32	/* BD tracks start on clusters */
-#define MSVD_DVD_PLUS_R_GAP	4096	/* closure + next session's intro */
-#define MSVD_DVD_MINUS_R_GAP_FIRST 16384 /* first border-out + border-in */
+#define MSVD_CD_PREGAP		150	/* before a track's index 1 */
+#define MSVD_CD_RUNOUT		2	/* unreadable, after TAO */
+#define MSVD_CD_MIN_TRACK	300	/* shortest track recorded */
+#define MSVD_CD_LEADOUT_FIRST	6750	/* closing the first session */
+#define MSVD_CD_LEADOUT_NEXT	2250	/* closing later sessions */
+#define MSVD_CD_LEADIN		4500	/* of a further session */
+#define MSVD_DVD_ECC_BLOCKS	16	/* DVD tracks start on these */
+#define MSVD_BD_CLUSTER_BLOCKS	32	/* BD tracks start on these */
+#define MSVD_DVD_PLUS_R_GAP	4096	/* closure + next intro zone */
+#define MSVD_DVD_MINUS_R_GAP_FIRST 16384 /* first border zone */
 #define MSVD_DVD_MINUS_R_GAP_NEXT 3072	/* later border zones */
-#define MSVD_BD_R_GAP		0	/* SRM sessions follow on the cluster */
+#define MSVD_BD_R_GAP		0	/* SRM: none, next cluster */
 
 /* sense data as key << 16 | ASC << 8 | ASCQ */
 #define MSVD_SENSE(key, asc, ascq) \
@@ -65,9 +65,9 @@
 
 enum msvd_track_flags {
 	MSVD_TRACK_CLOSED	= 1 << 0,
-	MSVD_TRACK_RESERVED	= 1 << 1,	/* size fixed by RESERVE TRACK */
-	MSVD_TRACK_RUNOUT	= 1 << 2,	/* ends in TAO run-out blocks */
-	MSVD_TRACK_DAMAGED	= 1 << 3,	/* left open by a lost writer */
+	MSVD_TRACK_RESERVED	= 1 << 1,	/* by RESERVE TRACK */
+	MSVD_TRACK_RUNOUT	= 1 << 2,	/* ends in TAO run-out */
+	MSVD_TRACK_DAMAGED	= 1 << 3,	/* its writer was lost */
 };
 
 struct msvd_track {
@@ -170,7 +170,8 @@ uint32_t msvd_read(const struct msvd_disc *d, uint32_t lba, uint32_t count,
 		   void *buf);
 uint32_t msvd_reserve(struct msvd_disc *d, uint32_t blocks);
 
-#define MSVD_TRACK_INVISIBLE	0xff	/* track number of "the open track" */
+/* track number meaning "the open track" */
+#define MSVD_TRACK_INVISIBLE	0xff
 
 /* Close track 'number' (1-based; 0 or 0xff: the track being written). */
 uint32_t msvd_close_track(struct msvd_disc *d, int number);

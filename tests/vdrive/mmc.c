@@ -36,9 +36,9 @@
 
 /* CDB fields */
 #define CDB_OFF_FLAGS		1
-#define CDB_OFF_LBA		2	/* READ, WRITE, TRACK INFO address */
+#define CDB_OFF_LBA		2	/* also READ TRACK INFO's */
 #define CDB6_OFF_ALLOC		4	/* REQUEST SENSE */
-#define CDB10_OFF_LEN		7	/* transfer or allocation length */
+#define CDB10_OFF_LEN		7	/* transfer/allocation */
 #define CDB12_OFF_LEN		6
 #define CDB_INQ_OFF_ALLOC	3
 
@@ -558,7 +558,7 @@ static uint32_t cmd_write(struct msvd_drive *dr, struct msvd_cmd *c)
 	if (count == 0)
 		return 0;
 	if (c->dir != MSVD_DIR_TO_DRIVE ||
-	    c->data_len != count * MSVD_BLOCK)
+	    c->data_len != (uint64_t)count * MSVD_BLOCK)
 		return MSVD_E_INVALID_FIELD_CDB;
 	if (dr->cue.active)
 		return write_cue(dr, (int32_t)lba, count, c->data);
@@ -605,7 +605,7 @@ static uint32_t toc_formatted(struct msvd_drive *dr, struct msvd_cmd *c,
 			      int format, int msf)
 {
 	const struct msvd_disc *d = dr->disc;
-	unsigned char r[REPLY_MAX], *p;
+	unsigned char r[REPLY_MAX], *p, *end = r + sizeof(r) - TOC_DESC;
 	int i, first, last, start_track = c->cdb[TOC_OFF_START_TRACK];
 
 	if (d->sessions == 0)
@@ -620,12 +620,13 @@ static uint32_t toc_formatted(struct msvd_drive *dr, struct msvd_cmd *c,
 		p[TOCD_OFF_TRACK] = (unsigned char)first;
 		put_addr(p + TOCD_OFF_ADDR, d->tracks[first - 1].start, msf);
 		put16(r, TOC_HEADER + TOC_DESC - 2);
-		return reply(c, r, TOC_HEADER + TOC_DESC, get16(c->cdb + CDB10_OFF_LEN));
+		return reply(c, r, TOC_HEADER + TOC_DESC,
+			     get16(c->cdb + CDB10_OFF_LEN));
 	}
 	msvd_session_tracks(d, d->sessions, &first, &last);
 	r[TOC_OFF_FIRST] = 1;
 	r[TOC_OFF_LAST] = (unsigned char)last;
-	for (i = 0; i < last; i++) {
+	for (i = 0; i < last && p < end; i++) {
 		if (i + 1 < start_track || start_track == TOC_LEADOUT)
 			continue;
 		p[TOCD_OFF_ADR_CTL] = TOC_ADR_CTL_DATA;
@@ -772,7 +773,8 @@ static const int drive_profiles[] = {
 	MSVD_PROFILE_CD_R, PROFILE_CD_ROM,
 };
 
-#define NDRIVE_PROFILES	(sizeof(drive_profiles) / sizeof(drive_profiles[0]))
+#define NDRIVE_PROFILES	\
+	(sizeof(drive_profiles) / sizeof(drive_profiles[0]))
 
 static uint32_t cmd_get_configuration(struct msvd_drive *dr,
 				      struct msvd_cmd *c)
@@ -916,7 +918,8 @@ static void track_info(const struct msvd_drive *dr, int number,
 		size = t->size;
 	} else {
 		writable = msvd_nwa(d, &nwa, &free_blocks);
-		if (msvd_open_track(d))	/* a reserved track comes first */
+		/* a reserved track comes first */
+		if (msvd_open_track(d))
 			writable = 0;
 		if (!writable) {
 			nwa = d->next;

@@ -9,7 +9,8 @@
 
 #include "disc.h"
 
-#define MSVD_PAGE5_LEN		60	/* mode header and the 52-byte page 05h */
+/* mode parameter header and the 52-byte page 05h */
+#define MSVD_PAGE5_LEN		60
 #define MSVD_CUE_TRACKS_MAX	99
 #define MSVD_SENSE_LEN		18	/* fixed format sense data */
 
@@ -38,7 +39,7 @@ struct msvd_cue {
 };
 
 struct msvd_drive {
-	struct msvd_disc *disc;		/* NULL: no medium in the drive */
+	struct msvd_disc *disc;		/* NULL: no medium */
 	unsigned char page5[MSVD_PAGE5_LEN];
 	int64_t sim_nwa;		/* test write in progress, or -1 */
 	struct msvd_cue cue;
