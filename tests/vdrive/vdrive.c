@@ -98,7 +98,14 @@ static char state[PATH_MAX];	/* empty: no medium */
 static char log_path[PATH_MAX];
 static char cdrom_info[PATH_MAX + 128];
 
-static int fds[MAX_FDS];
+/* open descriptors of the drive, with the inode each one was opened on */
+struct drive_fd {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+
+static struct drive_fd fds[MAX_FDS];
 static int nfds;
 static struct msvd_drive drive;
 
@@ -247,25 +254,47 @@ static int is_fake(const char *path)
 	return path && device[0] && !strcmp(path, device);
 }
 
+static void eject_medium(void);
+
 static int fd_index(int fd)
 {
 	int i;
 
 	for (i = 0; i < nfds; i++)
-		if (fds[i] == fd)
+		if (fds[i].fd == fd)
 			return i;
 	return -1;
 }
 
+static void forget_fd(int i)
+{
+	fds[i] = fds[--nfds];
+	if (nfds == 0)
+		eject_medium();
+}
+
+/*
+ * Whether fd is a descriptor of the virtual drive.  A number closed behind
+ * our back (close_range, a child's exec) and then reused for another file
+ * no longer counts.
+ */
 static int is_fake_fd(int fd)
 {
-	int ret;
+	struct stat sb;
+	int i, ret = 0;
 
 	init();
 	if (!device[0] || fd < 0)
 		return 0;
 	pthread_mutex_lock(&big_lock);
-	ret = fd_index(fd) >= 0;
+	i = fd_index(fd);
+	if (i >= 0) {
+		if (real_fstat(fd, &sb) == 0 && sb.st_dev == fds[i].dev &&
+		    sb.st_ino == fds[i].ino)
+			ret = 1;
+		else
+			forget_fd(i);
+	}
 	pthread_mutex_unlock(&big_lock);
 	return ret;
 }
@@ -395,9 +424,17 @@ static int open_fake(int flags)
 		errno = EBUSY;
 		goto out;
 	}
+	if (real_fstat(fd, &sb) < 0) {
+		real_close(fd);
+		fd = -1;
+		goto out;
+	}
 	if (nfds == 0)
 		insert_medium();
-	fds[nfds++] = fd;
+	fds[nfds].fd = fd;
+	fds[nfds].dev = sb.st_dev;
+	fds[nfds].ino = sb.st_ino;
+	nfds++;
 out:
 	saved = errno;
 	pthread_mutex_unlock(&big_lock);
@@ -534,11 +571,8 @@ EXPORT int close(int fd)
 	if (device[0] && fd >= 0) {
 		pthread_mutex_lock(&big_lock);
 		i = fd_index(fd);
-		if (i >= 0) {
-			fds[i] = fds[--nfds];
-			if (nfds == 0)
-				eject_medium();
-		}
+		if (i >= 0)
+			forget_fd(i);
 		pthread_mutex_unlock(&big_lock);
 	}
 	return real_close(fd);
