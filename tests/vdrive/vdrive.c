@@ -224,9 +224,8 @@ static void setup(void)
 		strcpy(log_path, lg);
 	if (!dev || !*dev)
 		return;
-	name = dev + strlen(DEV_DIR);
-	if (!has_prefix(dev, DEV_DIR) || !*name || strchr(name, '/') ||
-	    strlen(dev) >= sizeof(device)) {
+	name = has_prefix(dev, DEV_DIR) ? dev + strlen(DEV_DIR) : "";
+	if (!*name || strchr(name, '/') || strlen(dev) >= sizeof(device)) {
 		complain("msvd: '%s' must be /dev/NAME; no virtual drive",
 			 dev);
 		return;
