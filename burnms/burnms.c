@@ -100,6 +100,7 @@ static int run(struct burnms *o, struct ms_ctx *c)
 	struct ms_image img;
 	struct ms_layout l;
 	struct ms_progress p;
+	uint32_t next;
 	int have_layout = 0, ret = -1;
 
 	memset(&img, 0, sizeof(img));
@@ -142,10 +143,11 @@ static int run(struct burnms *o, struct ms_ctx *c)
 	}
 	if (ms_burn_check(c, &l, &img, o->flags) < 0)
 		goto out;
+	next = ms_next_nwa(l.profile, l.nsessions, img.start, img.blocks);
 	if (o->dummy) {
 		printf("would write %u blocks at block %u of '%s' as session "
-		       "%d\n", img.blocks, img.start, o->medium,
-		       l.nsessions + 1);
+		       "%d; the session after it would start at block %u\n",
+		       img.blocks, img.start, o->medium, l.nsessions + 1, next);
 		ret = 0;
 		goto out;
 	}
@@ -156,6 +158,16 @@ static int run(struct burnms *o, struct ms_ctx *c)
 	if (ret == 0)
 		ms_note(c, "wrote %u blocks at block %u of '%s' as session %d",
 			img.blocks, img.start, o->medium, l.nsessions + 1);
+	if (ret == 0 && o->verbose && !(o->flags & MS_BURN_CLOSE)) {
+		struct ms_layout after;
+
+		if (ms_medium_refresh(m, c) == 0 &&
+		    ms_layout_read(c, m, &after) == 0) {
+			ms_note(c, "the next session starts at block %u "
+				"(predicted %u)", after.nwa, next);
+			ms_layout_release(&after);
+		}
+	}
 out:
 	if (have_layout)
 		ms_layout_release(&l);

@@ -13,14 +13,20 @@
  * What a session costs beyond its data, per profile (DESIGN 1.4).  On CD
  * the gap to the next NWA is lead-out + lead-in + pregap: 6750 + 4500 +
  * 150 after the first session, 2250 + 4500 + 150 after later ones, and
- * every TAO track ends in 2 unreadable run-out blocks.  DVD and BD
- * write-once media leave the gap to the drive, which reports the NWA.
+ * every TAO track ends in 2 unreadable run-out blocks; tracks are at least
+ * 300 blocks.  DVD and BD write-once media leave the gap to the drive,
+ * which reports the NWA: the figures below are typical ones (a DVD+R
+ * session closure and the next introduction zone; DVD-R border zones, the
+ * first larger; none on BD-R SRM), used to predict and to check space, and
+ * tracks start on ECC blocks (16) or clusters (32).
  */
 struct overhead {
 	int profile;
 	uint32_t first;		/* when the medium holds no session yet */
 	uint32_t later;
 	uint32_t runout;	/* per track */
+	uint32_t align;		/* the next track starts on a multiple */
+	uint32_t min_track;	/* shorter tracks are padded */
 	int overwriteable;
 	const char *note;
 };
@@ -28,23 +34,37 @@ struct overhead {
 #define CD_FIRST_GAP	(6750 + 4500 + 150)
 #define CD_LATER_GAP	(2250 + 4500 + 150)
 #define CD_RUNOUT	2
+#define CD_MIN_TRACK	300
+#define DVD_ECC		16
+#define BD_CLUSTER	32
+#define DVDPR_GAP	4096
+#define DVDMR_GAP_FIRST	16384
+#define DVDMR_GAP_LATER	3072
+#define FILE_ALIGN	32
+
+static const char cd_note[] =
+	"lead-out, lead-in and pregap, plus 2 run-out blocks";
+static const char dvd_note[] =
+	"typical; the drive reports the NWA";
+static const char file_note[] =
+	"none beyond 32-block alignment";
 
 static const struct overhead overheads[] = {
-	{ 0x09, CD_FIRST_GAP, CD_LATER_GAP, CD_RUNOUT, 0,
-	  "lead-out, lead-in and pregap, plus 2 run-out blocks" },
-	{ 0x0a, CD_FIRST_GAP, CD_LATER_GAP, CD_RUNOUT, 0,
-	  "lead-out, lead-in and pregap, plus 2 run-out blocks" },
-	{ 0x11, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
-	{ 0x14, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
-	{ 0x15, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
-	{ 0x1b, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
-	{ 0x2b, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
-	{ 0x41, 0, 0, 0, 0, "drive-defined: the drive reports the NWA" },
-	{ 0x12, 0, 0, 0, 1, "none beyond 32-block alignment" },
-	{ 0x13, 0, 0, 0, 1, "none beyond 32-block alignment" },
-	{ 0x1a, 0, 0, 0, 1, "none beyond 32-block alignment" },
-	{ 0x43, 0, 0, 0, 1, "none beyond 32-block alignment" },
-	{ MS_PROFILE_STDIO, 0, 0, 0, 1, "none beyond 32-block alignment" },
+	{ 0x09, CD_FIRST_GAP, CD_LATER_GAP, CD_RUNOUT, 1, CD_MIN_TRACK, 0,
+	  cd_note },
+	{ 0x0a, CD_FIRST_GAP, CD_LATER_GAP, CD_RUNOUT, 1, CD_MIN_TRACK, 0,
+	  cd_note },
+	{ 0x11, DVDMR_GAP_FIRST, DVDMR_GAP_LATER, 0, DVD_ECC, 0, 0, dvd_note },
+	{ 0x14, DVDMR_GAP_FIRST, DVDMR_GAP_LATER, 0, DVD_ECC, 0, 0, dvd_note },
+	{ 0x15, DVDMR_GAP_FIRST, DVDMR_GAP_LATER, 0, DVD_ECC, 0, 0, dvd_note },
+	{ 0x1b, DVDPR_GAP, DVDPR_GAP, 0, DVD_ECC, 0, 0, dvd_note },
+	{ 0x2b, DVDPR_GAP, DVDPR_GAP, 0, DVD_ECC, 0, 0, dvd_note },
+	{ 0x41, 0, 0, 0, BD_CLUSTER, 0, 0, dvd_note },
+	{ 0x12, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
+	{ 0x13, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
+	{ 0x1a, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
+	{ 0x43, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
+	{ MS_PROFILE_STDIO, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
 };
 
 static const struct overhead *find_overhead(int profile)
@@ -66,6 +86,22 @@ uint32_t ms_overhead_blocks(int profile, int sessions, const char **note)
 	if (!o)
 		return 0;
 	return (sessions == 0 ? o->first : o->later) + o->runout;
+}
+
+uint32_t ms_next_nwa(int profile, int sessions, uint32_t start,
+		     uint32_t blocks)
+{
+	const struct overhead *o = find_overhead(profile);
+	uint64_t end;
+
+	if (!o)
+		return start + blocks;
+	if (blocks < o->min_track)
+		blocks = o->min_track;
+	end = (uint64_t)start + blocks + o->runout;
+	end = (end + o->align - 1) / o->align * o->align;
+	end += sessions == 0 ? o->first : o->later;
+	return end > UINT32_MAX ? UINT32_MAX : (uint32_t)end;
 }
 
 int ms_profile_is_overwriteable(int profile)
@@ -212,6 +248,7 @@ static int read_details(struct ms_ctx *c, struct ms_medium *m,
 		*vdset_len = n;
 	if (n > 0) {
 		s->readable = 1;
+		s->volume_blocks = set.pvd.space_size;
 		memcpy(s->volume_id, set.pvd.volume_id, sizeof(s->volume_id));
 		s->created = set.pvd.created;
 		s->joliet = set.joliet_level;

@@ -23,7 +23,8 @@ enum ms_status {
 struct ms_session {
 	int number;			/* 1-based */
 	uint32_t start;			/* real start: the system area */
-	uint32_t blocks;
+	uint32_t blocks;		/* on the medium (tracks on CD/DVD/BD) */
+	uint32_t volume_blocks;		/* its own volume space size, or 0 */
 	int tracks;
 	int readable;			/* its descriptor set was parsed */
 	char volume_id[MS_VD_VOLUME_ID_LEN + 1];
@@ -83,6 +84,14 @@ const struct ms_session *ms_layout_session_at(const struct ms_layout *l,
  * already on the medium plus one.  note (may be NULL) explains the figure.
  */
 uint32_t ms_overhead_blocks(int profile, int sessions, const char **note);
+
+/*
+ * Where the session after one of blocks written at start will begin, on a
+ * medium that held sessions sessions before it: padding to the shortest
+ * track, run-out, alignment and the gap of the overhead table.
+ */
+uint32_t ms_next_nwa(int profile, int sessions, uint32_t start,
+		     uint32_t blocks);
 
 /* 1 for profiles that keep an emulated TOC: files and overwriteable discs */
 int ms_profile_is_overwriteable(int profile);

@@ -219,6 +219,7 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 		ms_json_uint(&j, "blocks", s->blocks);
 		ms_json_uint(&j, "end", s->blocks ? s->start + s->blocks - 1 :
 			     s->start);
+		ms_json_uint(&j, "volume_blocks", s->volume_blocks);
 		ms_json_uint(&j, "tracks", (uint64_t)s->tracks);
 		if (s->readable)
 			ms_json_string(&j, "volume_id", s->volume_id);

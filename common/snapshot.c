@@ -232,13 +232,13 @@ static int parse_session(struct snap *s, char *v)
 {
 	struct ms_session *ss, *sess;
 	char volid[3 * MS_VD_VOLUME_ID_LEN + 1];
-	unsigned number, start, blocks, tracks, readable, joliet, rr;
+	unsigned number, start, blocks, vblocks, tracks, readable, joliet, rr;
 	long long created;
 	int n;
 
-	if (sscanf(v, "%u %u %u %u %u %u %u %lld %96s%n", &number, &start,
-		   &blocks, &tracks, &readable, &joliet, &rr, &created, volid,
-		   &n) != 9 || v[n])
+	if (sscanf(v, "%u %u %u %u %u %u %u %u %lld %96s%n", &number, &start,
+		   &blocks, &vblocks, &tracks, &readable, &joliet, &rr,
+		   &created, volid, &n) != 10 || v[n])
 		return -1;
 	if (number != (unsigned)s->layout.nsessions + 1)
 		return -1;
@@ -252,6 +252,7 @@ static int parse_session(struct snap *s, char *v)
 	sess->number = (int)number;
 	sess->start = start;
 	sess->blocks = blocks;
+	sess->volume_blocks = vblocks;
 	sess->tracks = (int)tracks;
 	sess->readable = readable != 0;
 	sess->joliet = (int)joliet;
@@ -648,9 +649,10 @@ static int put_text(struct out *o, const struct ms_medium *m,
 		uint8_t blk[MS_BLOCK];
 
 		ms_escape(s->volume_id, esc, sizeof(esc));
-		bad |= out_printf(o, "session %d %u %u %d %d %d %d %lld %s\n",
-				  s->number, s->start, s->blocks, s->tracks,
-				  s->readable, s->joliet, s->rockridge,
+		bad |= out_printf(o, "session %d %u %u %u %d %d %d %d %lld %s\n",
+				  s->number, s->start, s->blocks,
+				  s->volume_blocks, s->tracks, s->readable,
+				  s->joliet, s->rockridge,
 				  (long long)s->created, esc[0] ? esc : "-");
 		if (s->link_state == MS_LINK_FOUND &&
 		    ms_link_format(&s->link, blk) == 0) {
