@@ -537,3 +537,20 @@ Test(report, session_at)
 	cr_assert_eq(ms_layout_session_at(&lay, 32), &sessions[0]);
 	cr_assert_null(ms_layout_session_at(&lay, 0));
 }
+
+Test(overhead, next_nwa_per_profile)
+{
+	/* CD-R: padded to 300, 2 run-out, then lead-out, lead-in, pregap */
+	cr_expect_eq(ms_next_nwa(0x09, 0, 0, 36), 0 + 300 + 2 + 11400);
+	cr_expect_eq(ms_next_nwa(0x09, 1, 11702, 5000), 11702 + 5002 + 6900);
+	/* DVD+R: to 16 blocks, then 4096 */
+	cr_expect_eq(ms_next_nwa(0x1b, 0, 0, 36), 48 + 4096);
+	/* DVD-R: the first border is larger */
+	cr_expect_eq(ms_next_nwa(0x11, 0, 0, 32), 32 + 16384);
+	cr_expect_eq(ms_next_nwa(0x11, 1, 16416, 33), 16416 + 48 + 3072);
+	/* BD-R: clusters of 32 */
+	cr_expect_eq(ms_next_nwa(0x41, 3, 96, 33), 96 + 64);
+	/* files: the emulated TOC's rounding to 32 */
+	cr_expect_eq(ms_next_nwa(0xffff, 2, 64, 33), 128);
+	cr_expect_eq(ms_next_nwa(0xffff, 2, 64, 32), 96);
+}
