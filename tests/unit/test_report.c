@@ -244,6 +244,7 @@ Test(report, json_of_two_sessions)
 		   "      \"start\": 32,\n"
 		   "      \"blocks\": 100,\n"
 		   "      \"end\": 131,\n"
+		   "      \"volume_blocks\": 0,\n"
 		   "      \"tracks\": 1,\n"
 		   "      \"volume_id\": \"ONE\",\n"
 		   "      \"joliet\": true,\n"
@@ -498,8 +499,10 @@ Test(report, overhead_per_profile)
 	assert_has(note, "lead-out");
 	cr_assert_eq(ms_overhead_blocks(0x09, 1, NULL), 2250u + 4500 + 150 + 2);
 	cr_assert_eq(ms_overhead_blocks(0x0a, 5, NULL), 6902u);
-	cr_assert_eq(ms_overhead_blocks(0x1b, 0, &note), 0u);
+	cr_assert_eq(ms_overhead_blocks(0x1b, 0, &note), 4096u);
 	assert_has(note, "drive");
+	cr_assert_eq(ms_overhead_blocks(0x11, 0, NULL), 16384u);
+	cr_assert_eq(ms_overhead_blocks(0x11, 1, NULL), 3072u);
 	cr_assert_eq(ms_overhead_blocks(0x41, 3, NULL), 0u);
 	cr_assert_eq(ms_overhead_blocks(MS_PROFILE_STDIO, 2, &note), 0u);
 	assert_has(note, "32-block");
