@@ -123,12 +123,14 @@ t_dummy_writes_nothing() {
 	sum=$(md5_of d.iso)
 	nwa=$(lsms --msinfo d.iso | cut -d, -f2)
 	expect_ok burnms --dummy -d d.iso n.iso
-	assert_eq "would write $(image_blocks n.iso) blocks at block $nwa of 'd.iso' as session 3" \
+	next=$(( (nwa + $(image_blocks n.iso) + 31) / 32 * 32 ))
+	assert_eq "would write $(image_blocks n.iso) blocks at block $nwa of 'd.iso' as session 3; the session after it would start at block $next" \
 		"$(cat out)" "dummy report"
 	assert_eq "$sum" "$(md5_of d.iso)" "the medium's checksum"
 	expect_ok burnms --dummy --blank -d d.iso
 	assert_eq "$sum" "$(md5_of d.iso)" "the medium's checksum"
 	expect_ok burnms -d d.iso n.iso
+	assert_eq "$next" "$(lsms --msinfo d.iso | cut -d, -f2)" "predicted NWA"
 }
 
 t_blank_invalidates_the_head_and_keeps_the_data() {
