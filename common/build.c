@@ -19,6 +19,8 @@
 /* libisofs' ring buffer between its writer thread and us, in blocks */
 #define FIFO_BLOCKS	(16 * 1024 * 1024 / MS_BLOCK)
 #define SIZING_FIFO_BLOCKS 32	/* the smallest libisofs accepts */
+#define FILL_WAIT_USEC	1000
+#define FILL_WAIT_MAX	1000	/* then read what is there */
 
 struct ms_build {
 	struct ms_build_opts opts;
@@ -640,6 +642,26 @@ const struct ms_link *ms_build_link(const struct ms_build *b)
 	return &b->link;
 }
 
+/*
+ * libisofs' writer hands over one block at a time and wakes a waiting
+ * reader for each: reading whenever anything is there ping-pongs the two
+ * threads millions of times per GiB.  Let the ring buffer fill to what
+ * is wanted (or a quarter of it) while the writer runs.
+ */
+static void wait_for_fill(struct ms_build *b, size_t want)
+{
+	size_t cap, free_bytes;
+	int i;
+
+	for (i = 0; i < FILL_WAIT_MAX; i++) {
+		if (iso_ring_buffer_get_status(b->out, &cap, &free_bytes) != 1)
+			return;
+		if (cap - free_bytes >= want || free_bytes < cap / 4)
+			return;
+		usleep(FILL_WAIT_USEC);
+	}
+}
+
 ssize_t ms_build_read(struct ms_build *b, struct ms_ctx *c, uint8_t *buf,
 		      size_t size)
 {
@@ -651,6 +673,7 @@ ssize_t ms_build_read(struct ms_build *b, struct ms_ctx *c, uint8_t *buf,
 		size = (size_t)(b->size - b->produced);
 	if (size > INT32_MAX)
 		size = INT32_MAX & ~(size_t)(MS_BLOCK - 1);
+	wait_for_fill(b, size);
 	n = b->out->read_xt(b->out, buf, (int)size);
 	if (n < 0 || (n == 0 && b->produced < b->size)) {
 		ms_fail(c, MS_EXIT_FAILURE,
