@@ -15,6 +15,9 @@
 
 #define CHUNK_BLOCKS	512		/* 1 MiB per write */
 #define POLL_USEC	100000
+#define SIGNALS_LIBBURN_ABORT	0x30	/* built-in handler, action 3 */
+#define SIGNALS_DEFAULT		1	/* the system's reaction again */
+#define ABORT_PATIENCE_SEC	60
 
 static const char invalid_id[MS_VD_ID_LEN] = { 'C', 'D', 'X', 'X', '1' };
 
@@ -195,6 +198,13 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 			       "the session chain of '%s' is damaged at block "
 			       "%u: %s", l->medium, l->break_lba,
 			       l->break_reason);
+	if (l->damaged)
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "the next track of '%s' is damaged (an "
+			       "interrupted write) and the drive gives no next "
+			       "writable address; close it first, e.g. xorriso "
+			       "-outdev %s -close_damaged as_needed", l->medium,
+			       l->medium);
 	if (img->link_state == MS_LINK_CORRUPT)
 		return ms_fail(c, MS_EXIT_VERIFY,
 			       "the link record of image '%s' is damaged: %s",
@@ -483,8 +493,12 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	if (ms_md5_start(&t.md5) < 0)
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 
-	if (burn_disc_track_lba_nwa(m->drive, NULL, 0, &lba, &nwa) > 0 &&
-	    (uint32_t)nwa != img->start) {
+	if (burn_disc_track_lba_nwa(m->drive, NULL, 0, &lba, &nwa) <= 0) {
+		ms_fail(c, MS_EXIT_UNSUITABLE,
+			"drive '%s' gives no next writable address", m->name);
+		goto out;
+	}
+	if ((uint32_t)nwa != img->start) {
 		ms_fail(c, MS_EXIT_WRONGDISC,
 			"drive '%s' now reports NWA %d, not %u", m->name, nwa,
 			img->start);
@@ -516,6 +530,11 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 		goto out;
 	}
 	ms_burn_msgs_drop();
+	/*
+	 * A signal during the write must not leave the drive mid-command:
+	 * libburn's handler asks the drive to stop, and we wait for it.
+	 */
+	burn_set_signal_handling("burnms : ", NULL, SIGNALS_LIBBURN_ABORT);
 	burn_disc_write(o, disc);
 	while (burn_drive_get_status(m->drive, &prog) == BURN_DRIVE_SPAWNING)
 		usleep(POLL_USEC);
@@ -524,6 +543,13 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 		usleep(POLL_USEC);
 	}
 	ms_progress_update(p, t.done);
+	if (burn_is_aborting(0) > 0) {
+		burn_abort(ABORT_PATIENCE_SEC, NULL, NULL);
+		ms_fail(c, MS_EXIT_FAILURE, "writing to '%s' was interrupted; "
+			"the session may be left open and damaged", m->name);
+		goto out;
+	}
+	burn_set_signal_handling(NULL, NULL, SIGNALS_DEFAULT);
 	if (t.failed || !burn_drive_wrote_well(m->drive)) {
 		if (!t.failed)
 			ms_fail(c, MS_EXIT_FAILURE, "writing to '%s' failed",

@@ -499,6 +499,11 @@ static int read_mmc(struct ms_ctx *c, struct ms_medium *m,
 			l->msc1 = (uint32_t)msc1;
 		if (burn_disc_track_lba_nwa(m->drive, NULL, 0, &lba, &nwa) > 0)
 			l->nwa = (uint32_t)nwa;
+		else
+			l->damaged = 1;
+		/* an interrupted write leaves a track the drive cannot extend */
+		if (burn_disc_next_track_is_damaged(m->drive, 0) > 0)
+			l->damaged = 1;
 	} else if (l->status == MS_STATUS_BLANK) {
 		l->nwa = 0;
 	}

@@ -55,6 +55,7 @@ struct ms_layout {
 	const char *overhead_note;
 	int has_fp;
 	uint8_t fp[MS_FP_LEN];
+	int damaged;			/* drive: the next track is damaged */
 	int broken;			/* the session chain is damaged */
 	uint32_t break_lba;
 	char break_reason[256];

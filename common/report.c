@@ -92,8 +92,8 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 		if (s->link_state == MS_LINK_FOUND)
 			print_link(f, &s->link);
 	} else {
-		if (l->status == MS_STATUS_APPENDABLE ||
-		    l->status == MS_STATUS_BLANK) {
+		if ((l->status == MS_STATUS_APPENDABLE ||
+		     l->status == MS_STATUS_BLANK) && !l->damaged) {
 			fprintf(f, "%-14s%u\n", "next address", l->nwa);
 			print_blocks(f, "free", l->free_blocks);
 		}
@@ -108,6 +108,9 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 			fprintf(f, "%-14s%s\n", "fingerprint", fp);
 		}
 	}
+	if (l->damaged)
+		fprintf(f, "%-14sthe next track is damaged (an interrupted "
+			"write): no NWA\n", "warning");
 	if (l->broken)
 		fprintf(f, "%-14sbroken at block %u: %s\n", "chain",
 			l->break_lba, l->break_reason);
@@ -202,6 +205,7 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 	} else {
 		ms_json_null(&j, "fingerprint");
 	}
+	ms_json_bool(&j, "damaged", l->damaged);
 	ms_json_object(&j, "chain");
 	ms_json_bool(&j, "complete", !l->broken);
 	if (l->broken) {

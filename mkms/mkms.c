@@ -297,6 +297,13 @@ static int plan(struct mkms *o, struct ms_ctx *c, const struct ms_layout *l,
 	default:
 		break;
 	}
+	if (l->damaged && !o->fresh)
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "the next track of '%s' is damaged (an "
+			       "interrupted write) and the drive gives no "
+			       "next writable address; close it first, e.g. "
+			       "xorriso -outdev %s -close_damaged as_needed",
+			       l->medium, l->medium);
 	if (l->broken)
 		return ms_fail(c, MS_EXIT_FAILURE,
 			       "the last session of '%s' is damaged at block "

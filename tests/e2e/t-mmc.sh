@@ -124,4 +124,36 @@ t_write_once_disc_cannot_be_blanked() {
 	assert_eq "$before" "$(state_sum cd)" "disc"
 }
 
+# A writer that died mid-track leaves a damaged track and no NWA: nothing
+# may be built for or written to the disc until the track is closed.
+t_damaged_track_is_refused_until_closed() {
+	new_disc cd cd-r 100000
+	burn cd 1
+	src 2
+	expect_ok on cd mkms -M "$DEV" -o before.iso src2
+	nwa=$(on cd lsms -m "$DEV" | cut -d, -f2)
+	expect_ok on cd msvd sg "2a 00 $(printf %08x "$nwa") 00 0010 00" \
+		--send 32768
+	expect_ok on cd lsms "$DEV"
+	assert_grep "next track is damaged" out
+	assert_no_grep "^next address" out
+	expect_exit 4 on cd mkms -M "$DEV" -o after.iso src2
+	assert_grep "close_damaged" err
+	[ -e after.iso ] && fail "mkms left an image"
+	before=$(state_sum cd)
+	expect_exit 4 on cd burnms -d "$DEV" before.iso
+	assert_grep "damaged" err
+	assert_eq "$before" "$(state_sum cd)" "disc"
+	on cd xorriso -outdev "$DEV" -close_damaged as_needed >/dev/null 2>&1 ||
+		fail "xorriso -close_damaged"
+	json cd
+	assert_eq false "$(jq -r .damaged json.out)" "damaged after closing"
+	assert_eq 2 "$(jq '.sessions | length' json.out)" "sessions"
+	# the closed track holds no ISO tree to continue: refused, named
+	expect_exit 1 on cd mkms -M "$DEV" -o after.iso src2
+	assert_grep "block $nwa" err
+	[ -e after.iso ] && fail "mkms left an image"
+	return 0
+}
+
 run_tests
