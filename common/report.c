@@ -131,6 +131,13 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 			s->joliet ? "yes" : "no", s->rockridge ? "yes" : "no",
 			created, link);
 	}
+	if (l->overwriteable)
+		return;
+	/* write-once discs: the drive's own view, tracks and ISO sizes */
+	fprintf(f, "\n%7s %10s %10s\n", "session", "tracks", "iso size");
+	for (i = 0; i < l->nsessions; i++)
+		fprintf(f, "%7d %10d %10u\n", l->sessions[i].number,
+			l->sessions[i].tracks, l->sessions[i].volume_blocks);
 }
 
 static void json_link(struct ms_json *j, const struct ms_layout *l,
