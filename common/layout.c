@@ -337,31 +337,28 @@ static void set_space(struct ms_medium *m, struct ms_layout *l)
 static int try_image(struct ms_ctx *c, struct ms_medium *m,
 		     struct ms_layout *l, int *is_image)
 {
-	uint8_t *head;
+	uint8_t blk[MS_BLOCK];
 	struct ms_link link;
 	uint32_t got;
-	int ret = -1;
 
 	*is_image = 0;
-	head = malloc((size_t)(MS_VD_FIRST + 1) * MS_BLOCK);
-	if (!head)
-		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	if (ms_medium_read_upto(m, c, 0, MS_VD_FIRST + 1, head, &got) < 0)
-		goto out;
-	ret = 0;
-	if (got < MS_VD_FIRST + 1 ||
-	    ms_link_parse(head, &link, NULL, 0) != MS_LINK_FOUND ||
-	    link.start == 0 ||
-	    !ms_vd_is_primary(head + MS_VD_FIRST * MS_BLOCK) ||
-	    ms_vd_space_size(head + MS_VD_FIRST * MS_BLOCK) != link.blocks)
-		goto out;
+	if (ms_medium_read_upto(m, c, 0, 1, blk, &got) < 0)
+		return -1;
+	if (got < 1 || ms_link_parse(blk, &link, NULL, 0) != MS_LINK_FOUND ||
+	    link.start == 0)
+		return 0;
+	if (ms_medium_read_upto(m, c, MS_VD_FIRST, 1, blk, &got) < 0)
+		return -1;
+	if (got < 1 || !ms_vd_is_primary(blk) ||
+	    ms_vd_space_size(blk) != link.blocks)
+		return 0;
 	*is_image = 1;
 	m->offset = link.start;
 	l->status = MS_STATUS_IMAGE;
 	l->nwa = link.start + link.blocks;
 	if (add_session(c, l, link.start, link.blocks, 1) < 0)
-		ret = -1;
-	else if (link.blocks > m->size_blocks) {
+		return -1;
+	if (link.blocks > m->size_blocks) {
 		l->broken = 1;
 		l->break_lba = (uint32_t)(link.start + m->size_blocks);
 		snprintf(l->break_reason, sizeof(l->break_reason),
@@ -369,9 +366,7 @@ static int try_image(struct ms_ctx *c, struct ms_medium *m,
 			 "ends after %llu", link.blocks,
 			 (unsigned long long)m->size_blocks);
 	}
-out:
-	free(head);
-	return ret;
+	return 0;
 }
 
 static int read_emulated(struct ms_ctx *c, struct ms_medium *m,
