@@ -21,6 +21,8 @@
 #define CACHE_BLOCKS	32
 /* libburn reads at most this much per call; larger reads are split */
 #define READ_CHUNK	(32 * MS_BLOCK)
+#define SETTLE_POLL_USEC 100000
+#define SETTLE_POLLS	1200	/* two minutes */
 
 static int lib_started;
 
@@ -157,14 +159,21 @@ int ms_medium_zero_prefix(struct ms_medium *m, struct ms_ctx *c, size_t n)
  * are offered to libburn's drive address conversion, so a plain file never
  * makes libburn look at the bus.
  */
+const char *ms_medium_file_path(const char *name)
+{
+	if (!strncmp(name, STDIO_PREFIX, strlen(STDIO_PREFIX)))
+		return name + strlen(STDIO_PREFIX);
+	return name;
+}
+
 static int classify(struct ms_ctx *c, const char *name, char *adr,
 		    enum ms_medium_kind *kind, const char **path)
 {
 	struct stat st;
 
-	if (!strncmp(name, STDIO_PREFIX, strlen(STDIO_PREFIX))) {
+	if (ms_medium_file_path(name) != name) {
 		*kind = MS_MEDIUM_FILE;
-		*path = name + strlen(STDIO_PREFIX);
+		*path = ms_medium_file_path(name);
 		if (!**path)
 			return ms_fail(c, MS_EXIT_USAGE,
 				       "empty path in medium address '%s'",
@@ -228,12 +237,23 @@ static int grab(struct ms_medium *m, struct ms_ctx *c)
 	}
 	m->drive = m->infos[0].drive;
 	if (m->kind == MS_MEDIUM_DRIVE) {
-		/* wait for the drive to settle on its medium */
-		while (burn_drive_get_status(m->drive, NULL) !=
-		       BURN_DRIVE_IDLE)
-			usleep(100000);
-		while (burn_disc_get_status(m->drive) == BURN_DISC_UNREADY)
-			usleep(100000);
+		int waited;
+
+		/* wait, not for ever, for the drive to settle on its medium */
+		for (waited = 0; waited < SETTLE_POLLS; waited++) {
+			if (burn_drive_get_status(m->drive, NULL) ==
+			    BURN_DRIVE_IDLE &&
+			    burn_disc_get_status(m->drive) != BURN_DISC_UNREADY)
+				break;
+			usleep(SETTLE_POLL_USEC);
+		}
+		if (waited == SETTLE_POLLS) {
+			ms_burn_msgs_drop();
+			return ms_fail(c, MS_EXIT_FAILURE,
+				       "drive '%s' did not become ready in %d "
+				       "seconds", m->name, SETTLE_POLLS *
+				       (SETTLE_POLL_USEC / 1000) / 1000);
+		}
 	}
 	if (burn_disc_get_profile(m->drive, &pno, pname) > 0) {
 		m->profile = pno;
@@ -250,7 +270,7 @@ int ms_medium_open(struct ms_ctx *c, const char *name, unsigned flags,
 	char adr[BURN_DRIVE_ADR_LEN];
 	struct ms_medium *m;
 	const char *path;
-	enum ms_medium_kind kind;
+	enum ms_medium_kind kind = MS_MEDIUM_FILE;
 
 	*out = NULL;
 	if (ms_lib_init(c) < 0)

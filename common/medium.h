@@ -76,6 +76,9 @@ int ms_medium_open(struct ms_ctx *c, const char *name, unsigned flags,
 		   struct ms_medium **out);
 void ms_medium_close(struct ms_medium *m);
 
+/* The file system path in a medium name: name without "stdio:". */
+const char *ms_medium_file_path(const char *name);
+
 /*
  * Read count blocks at disc address lba.  Fails, naming the block, if the
  * range is beyond the end of the medium or unreadable.

@@ -186,14 +186,6 @@ static int same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* Where the medium named by -M lives on the file system, if a file. */
-static const char *medium_path(const char *name)
-{
-	if (!strncmp(name, "stdio:", 6))
-		return name + 6;
-	return name;
-}
-
 static int check_args(struct mkms *o, char **argv, int argc)
 {
 	const char *env;
@@ -255,7 +247,7 @@ static int check_args(struct mkms *o, char **argv, int argc)
 			ms_cli_error("output '%s' is a directory", o->output);
 			return -1;
 		}
-		if (o->base && same_file(o->output, medium_path(o->base))) {
+		if (o->base && same_file(o->output, ms_medium_file_path(o->base))) {
 			ms_cli_error("output '%s' is the medium itself: the "
 				     "image must go elsewhere, burnms writes it",
 				     o->output);
