@@ -56,6 +56,14 @@ static int iso_fail(struct ms_ctx *c, int ret, const char *fmt, ...)
 	return -1;
 }
 
+static void iso_msgs_drop(void)
+{
+	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
+	int code, imgid;
+
+	iso_obtain_msgs("NEVER", &code, &imgid, text, sev);
+}
+
 static int sev_is_failure(const char *sev)
 {
 	return !strcmp(sev, "SORRY") || !strcmp(sev, "FAILURE") ||
@@ -67,23 +75,14 @@ int ms_iso_msgs(struct ms_ctx *c)
 {
 	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
 	int code, imgid, ret = 0;
-	size_t n;
 
 	while (iso_obtain_msgs("ALL", &code, &imgid, text, sev) > 0) {
-		n = strlen(text);
-		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '.'))
-			text[--n] = '\0';
-		if (n > 1 && text[0] >= 'A' && text[0] <= 'Z' &&
-		    text[1] >= 'a' && text[1] <= 'z')
-			text[0] = (char)(text[0] - 'A' + 'a');
+		ms_msg_tidy(text);
 		if (sev_is_failure(sev)) {
 			if (ret == 0 && !c->status)
 				ms_fail(c, MS_EXIT_FAILURE, "%s", text);
-			else if (ret == 0) {
-				n = strlen(c->msg);
-				snprintf(c->msg + n, sizeof(c->msg) - n,
-					 " (libisofs: %s)", text);
-			}
+			else if (ret == 0)
+				ms_fail_append(c, " (libisofs: %s)", text);
 			ret = -1;
 		} else {
 			ms_note(c, "libisofs: %s", text);
@@ -616,8 +615,7 @@ int ms_build_start(struct ms_build *b, struct ms_ctx *c)
 	if (ret < 0)
 		return -1;
 	/* the real run repeats whatever the layout pass had to say */
-	iso_obtain_msgs("NEVER", &ret, &ret, (char[ISO_MSGS_MESSAGE_LEN]){0},
-			(char[80]){0});
+	iso_msgs_drop();
 	b->link.blocks = (uint32_t)(probe_size / MS_BLOCK);
 	if (start_writer(b, c, FIFO_BLOCKS, 1, &b->out, &b->size) < 0)
 		return -1;

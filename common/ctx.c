@@ -63,6 +63,27 @@ void ms_fail_prefix(struct ms_ctx *c, const char *fmt, ...)
 	c->msg[sizeof(c->msg) - 1] = '\0';
 }
 
+void ms_fail_append(struct ms_ctx *c, const char *fmt, ...)
+{
+	size_t len = strlen(c->msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg + len, sizeof(c->msg) - len, fmt, ap);
+	va_end(ap);
+}
+
+void ms_msg_tidy(char *text)
+{
+	size_t n = strlen(text);
+
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '.'))
+		text[--n] = '\0';
+	if (n > 1 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'a' &&
+	    text[1] <= 'z')
+		text[0] = (char)(text[0] - 'A' + 'a');
+}
+
 static void emit(struct ms_ctx *c, const char *fmt, va_list ap)
 {
 	char buf[MS_MSG_MAX];

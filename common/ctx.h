@@ -40,6 +40,16 @@ int ms_fail_errno(struct ms_ctx *c, int status, int errnum,
 void ms_fail_prefix(struct ms_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Add text after the recorded message, keeping the status. */
+void ms_fail_append(struct ms_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Make a library's message read like ours: no trailing newline or full
+ * stop, a lowercase first letter unless it starts an acronym.
+ */
+void ms_msg_tidy(char *text);
+
 void ms_warn(struct ms_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -69,25 +69,17 @@ void ms_burn_msgs_append(struct ms_ctx *c)
 {
 	char text[BURN_MSGS_MESSAGE_LEN], sev[80], last[BURN_MSGS_MESSAGE_LEN];
 	int code, err, last_err = 0;
-	size_t len;
 
 	last[0] = '\0';
 	while (burn_msgs_obtain("ALL", &code, text, &err, sev) > 0) {
-		size_t n = strlen(text);
-
-		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '.'))
-			text[--n] = '\0';
-		memcpy(last, text, n + 1);
+		memcpy(last, text, sizeof(last));
 		last_err = err;
 	}
 	if (!last[0])
 		return;
-	if (last[0] >= 'A' && last[0] <= 'Z' && last[1] >= 'a' &&
-	    last[1] <= 'z')
-		last[0] = (char)(last[0] - 'A' + 'a');
-	len = strlen(c->msg);
-	snprintf(c->msg + len, sizeof(c->msg) - len, " (libburn: %s%s%s)",
-		 last, last_err ? ": " : "", last_err ? strerror(last_err) : "");
+	ms_msg_tidy(last);
+	ms_fail_append(c, " (libburn: %s%s%s)", last, last_err ? ": " : "",
+		       last_err ? strerror(last_err) : "");
 	if (last_err && !c->sys_errno)
 		c->sys_errno = last_err;
 }
