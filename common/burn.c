@@ -312,8 +312,8 @@ out:
 }
 
 /* Give a file medium its old size back after a failed write. */
-static void undo_growth(struct ms_medium *m, uint64_t old_blocks,
-			int existed)
+static void undo_growth(struct ms_ctx *c, struct ms_medium *m,
+			uint64_t old_blocks, int existed)
 {
 	struct stat st;
 
@@ -321,9 +321,10 @@ static void undo_growth(struct ms_medium *m, uint64_t old_blocks,
 		return;
 	if (stat(m->path, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
+	/* best effort: the head still names the old end if this fails */
 	if ((uint64_t)st.st_size > old_blocks * MS_BLOCK &&
-	    truncate(m->path, existed ? (off_t)(old_blocks * MS_BLOCK) : 0) < 0)
-		return;
+	    truncate(m->path, existed ? (off_t)(old_blocks * MS_BLOCK) : 0))
+		ms_note(c, "cannot give '%s' its old size back", m->name);
 }
 
 static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
@@ -395,7 +396,7 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 	ret = 0;
 	goto out;
 fail:
-	undo_growth(m, old_blocks, existed);
+	undo_growth(c, m, old_blocks, existed);
 out:
 	if (h.ctx)
 		ms_md5_end(&h, md5);
