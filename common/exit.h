@@ -13,6 +13,8 @@ enum ms_exit {
 	MS_EXIT_UNSUITABLE = 4,	/* closed, full, not blank, not writable */
 	MS_EXIT_NOSPACE = 5,	/* image plus session overhead does not fit */
 	MS_EXIT_VERIFY = 6,	/* a checksum or link check did not match */
+	MS_EXIT_NOTHING = 7,	/* the session would change nothing; no image */
+	MS_EXIT_BUSY = 8,	/* another writer holds the medium; retry later */
 };
 
 #endif
