@@ -430,10 +430,14 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 				ms_fail(c, MS_EXIT_FAILURE,
 					"cannot import the last session of "
 					"'%s' (session at block %u, "
-					"last block read %u): %s", base->name,
+					"last block read %u): %s%s", base->name,
 					l->last_start,
 					ms_isosrc_last_lba(b->src),
+					ret == (int)ISO_OUT_OF_MEM ? "its directory "
+					"tree is damaged (libisofs: " : "",
 					iso_error_to_msg(ret));
+				if (ret == (int)ISO_OUT_OF_MEM)
+					ms_fail_append(c, ")");
 				ms_iso_msgs(c);
 			}
 			goto fail;
@@ -850,6 +854,23 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 	return 0;
 }
 
+/*
+ * libisofs reads a damaged directory record of the base without complaint
+ * and then fails to allocate for the nonsense it found (sizes, attribute
+ * strings): "Memory allocation error" alone would send the user looking in
+ * the wrong place.
+ */
+static int damaged_tree(struct ms_build *b, struct ms_ctx *c,
+			const char *what, int ret)
+{
+	ms_fail(c, MS_EXIT_FAILURE, "%s: the directory tree of the last "
+		"session of '%s' (at block %u) is damaged (libisofs: %s)",
+		what, b->base->name, b->link.base_last,
+		iso_error_to_msg(ret));
+	ms_iso_msgs(c);
+	return -1;
+}
+
 /* Start libisofs' writer and learn the image size. */
 static int start_writer(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 			int record, struct burn_source **src, uint64_t *size)
@@ -863,6 +884,9 @@ static int start_writer(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 	iso_write_opts_free(o);
 	if (ret < 0) {
 		*src = NULL;
+		if (ret == (int)ISO_OUT_OF_MEM && b->import)
+			return damaged_tree(b, c, "cannot lay out the image",
+					    ret);
 		return iso_fail(c, ret, "cannot lay out the image");
 	}
 	*size = (uint64_t)(*src)->get_size(*src);

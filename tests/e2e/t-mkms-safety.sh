@@ -225,4 +225,44 @@ t_no_progress_line_into_a_pipe() {
 	assert_same_file p1.iso p2.iso
 }
 
+# A byte of a disc file, as a number.
+byte_at() {
+	od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '
+}
+
+poke() {
+	printf "\\$(printf %03o "$3")" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# Three bytes of the directory records of /sub/ and / changed, as a
+# mutation run found them: libisofs imports a file of nonsense from the
+# misparsed ".." record and fails to lay out the next session for want of
+# memory.  The user must hear that the disc's tree is damaged.
+t_damaged_directory_record_named_as_such() {
+	mkdir -p src/sub
+	echo x >src/sub/y
+	expect_ok mkms --no-md5 -M d.iso -o s1.iso src
+	expect_ok burnms -d d.iso s1.iso
+	start=$(last_start d.iso)
+	root=$(root_block d.iso "$start")
+	# the records of /: ".", "..", then "sub" with its extent at +2
+	len0=$(byte_at d.iso $((root * 2048)))
+	len1=$(byte_at d.iso $((root * 2048 + len0)))
+	sub=$(od -An -tu4 -j $((root * 2048 + len0 + len1 + 2)) -N4 d.iso |
+		tr -d ' ')
+	[ "$(byte_at d.iso $((sub * 2048 + 96)))" = 96 ] ||
+		fail "unexpected layout of /sub/"
+	poke d.iso $((root * 2048 + 147)) 132
+	poke d.iso $((sub * 2048 + 96)) 177
+	poke d.iso $((sub * 2048 + 162)) 51
+	md5_before=$(md5_of d.iso)
+	echo z >z.txt
+	expect_exit 1 mkms -M d.iso -o n.iso z.txt
+	assert_grep "the directory tree of the last session of 'd.iso' (at block $start) is damaged (libisofs: Memory allocation error)" err
+	[ -e n.iso ] && fail "n.iso was written"
+	assert_disc_unchanged
+	assert_no_temporary_files
+}
+
 run_tests
