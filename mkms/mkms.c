@@ -231,11 +231,11 @@ static int check_args(struct mkms *o, char **argv, int argc)
 		return -1;
 	}
 	for (i = 0; i < argc; i++) {
+		o->nspecs++;
 		if (parse_spec(argv[i], &o->specs[i]) < 0) {
 			ms_cli_error("out of memory");
 			return -1;
 		}
-		o->nspecs++;
 		if (lstat(o->specs[i].source, &st) < 0) {
 			ms_cli_error("cannot add '%s': %s", o->specs[i].source,
 				     strerror(errno));
