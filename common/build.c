@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #define SIZING_FIFO_BLOCKS 32	/* the smallest libisofs accepts */
 #define FILL_WAIT_USEC	1000
 #define FILL_WAIT_MAX	1000	/* then read what is there */
+#define MS_DROPPED_NAMED 8	/* files a refusal names */
 
 struct ms_build {
 	struct ms_build_opts opts;
@@ -37,6 +39,9 @@ struct ms_build {
 	uint32_t failed_lba;
 	int patch_record;		/* put record into block 0 of the stream */
 	uint8_t record[MS_BLOCK];
+	char **dropped;		/* in the base's ISO 9660 tree only */
+	int *dropped_named;	/* covered by a removal */
+	int ndropped;
 };
 
 static int iso_fail(struct ms_ctx *c, int ret, const char *fmt, ...)
@@ -91,6 +96,58 @@ int ms_iso_msgs(struct ms_ctx *c)
 	return ret;
 }
 
+/* The text between the first pair of double quotes of a message. */
+static int quoted(const char *text, char *out, size_t size)
+{
+	const char *from = strchr(text, '"'), *to;
+
+	if (!from)
+		return -1;
+	to = strrchr(text, '"');
+	if (to == from || (size_t)(to - from - 1) >= size)
+		return -1;
+	memcpy(out, from + 1, (size_t)(to - from - 1));
+	out[to - from - 1] = '\0';
+	return 0;
+}
+
+/*
+ * The layout's messages, with the files that some tree cannot hold turned
+ * into warnings where it costs data: without Rock Ridge a later session
+ * imports the Joliet tree, so what Joliet cannot hold would vanish there.
+ * (With Rock Ridge, paths too long for Joliet are a note: only Joliet
+ * readers miss them, as mkms(1) says.)
+ */
+static int layout_msgs(struct ms_build *b, struct ms_ctx *c)
+{
+	char text[ISO_MSGS_MESSAGE_LEN], sev[80], path[ISO_MSGS_MESSAGE_LEN];
+	int code, imgid, ret = 0;
+
+	while (iso_obtain_msgs("ALL", &code, &imgid, text, sev) > 0) {
+		ms_msg_tidy(text);
+		if (sev_is_failure(sev)) {
+			if (ret == 0 && !c->status)
+				ms_fail(c, MS_EXIT_FAILURE, "%s", text);
+			ret = -1;
+		} else if (!b->opts.rockridge &&
+			   strstr(text, "added to Joliet tree, because its "
+				  "path length") && !quoted(text, path,
+							    sizeof(path))) {
+			ms_warn(c, "warning: '%s' and all it holds are left "
+				"out of the Joliet tree, whose paths end at "
+				"240 characters; without Rock Ridge a later "
+				"session cannot keep them", path);
+		} else if (strstr(text, "Symlinks need RockRidge") &&
+			   !quoted(text, path, sizeof(path))) {
+			ms_warn(c, "warning: symbolic link '%s' is left out: "
+				"only Rock Ridge holds symbolic links", path);
+		} else {
+			ms_note(c, "libisofs: %s", text);
+		}
+	}
+	return ret;
+}
+
 static void clamp_times(struct ms_build *b, IsoNode *node)
 {
 	time_t mtime;
@@ -114,15 +171,194 @@ static void set_new_dir_attrs(struct ms_build *b, IsoNode *node)
 	iso_node_set_ctime(node, b->now);
 }
 
+/*
+ * A directory grafted at /dst takes its source's owner, mode and times,
+ * as with xorriso -map; the parents made for it keep the build's.
+ */
+static void copy_dir_attrs(struct ms_build *b, IsoNode *node,
+			   const struct stat *st)
+{
+	iso_node_set_permissions(node, st->st_mode & 07777);
+	iso_node_set_uid(node, st->st_uid);
+	iso_node_set_gid(node, st->st_gid);
+	iso_node_set_mtime(node, st->st_mtime);
+	iso_node_set_atime(node, st->st_atime);
+	iso_node_set_ctime(node, st->st_ctime);
+	clamp_times(b, node);
+}
+
+/* Every data file's first block under dir, into a growing array. */
+static int collect_blocks(IsoDir *dir, uint32_t **blocks, size_t *n,
+			  size_t *cap)
+{
+	IsoDirIter *iter;
+	IsoNode *node;
+	int ret = 0;
+
+	if (iso_dir_get_children(dir, &iter) < 0)
+		return -1;
+	while (ret == 0 && iso_dir_iter_next(iter, &node) == 1) {
+		struct iso_file_section *sec = NULL;
+		int count = 0;
+
+		if (iso_node_get_type(node) == LIBISO_DIR) {
+			ret = collect_blocks((IsoDir *)node, blocks, n, cap);
+			continue;
+		}
+		if (iso_node_get_type(node) != LIBISO_FILE ||
+		    iso_file_get_size((IsoFile *)node) == 0 ||
+		    iso_file_get_old_image_sections((IsoFile *)node, &count,
+						    &sec, 0) != 1 ||
+		    count < 1) {
+			free(sec);
+			continue;
+		}
+		if (*n == *cap) {
+			uint32_t *more;
+
+			*cap = *cap ? *cap * 2 : 256;
+			more = realloc(*blocks, *cap * sizeof(**blocks));
+			if (!more) {
+				ret = -1;
+				free(sec);
+				break;
+			}
+			*blocks = more;
+		}
+		(*blocks)[(*n)++] = sec[0].block;
+		free(sec);
+	}
+	iso_dir_iter_free(iter);
+	return ret;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Files under dir whose first block is not in have[]: b->dropped. */
+static int collect_dropped(struct ms_build *b, IsoDir *dir,
+			   const uint32_t *have, size_t nhave)
+{
+	IsoDirIter *iter;
+	IsoNode *node;
+	int ret = 0;
+
+	if (iso_dir_get_children(dir, &iter) < 0)
+		return -1;
+	while (ret == 0 && iso_dir_iter_next(iter, &node) == 1) {
+		struct iso_file_section *sec = NULL;
+		char **more, *path;
+		int count = 0;
+
+		if (iso_node_get_type(node) == LIBISO_DIR) {
+			ret = collect_dropped(b, (IsoDir *)node, have, nhave);
+			continue;
+		}
+		if (iso_node_get_type(node) != LIBISO_FILE ||
+		    iso_file_get_size((IsoFile *)node) == 0 ||
+		    iso_file_get_old_image_sections((IsoFile *)node, &count,
+						    &sec, 0) != 1 ||
+		    count < 1 ||
+		    bsearch(&sec[0].block, have, nhave, sizeof(*have),
+			    cmp_u32)) {
+			free(sec);
+			continue;
+		}
+		free(sec);
+		path = iso_tree_get_node_path(node);
+		more = realloc(b->dropped, (size_t)(b->ndropped + 1) *
+			       sizeof(*b->dropped));
+		if (!path || !more) {
+			free(path);
+			if (more)
+				b->dropped = more;
+			ret = -1;
+			break;
+		}
+		b->dropped = more;
+		b->dropped[b->ndropped++] = path;
+	}
+	iso_dir_iter_free(iter);
+	return ret;
+}
+
+/*
+ * Without Rock Ridge libisofs imports the base's Joliet tree, which lacks
+ * what Joliet cannot hold (paths over 240 characters): those files would
+ * silently vanish from the new session.  Load the plain ISO 9660 tree as
+ * well and list its files whose data the imported tree does not point at.
+ */
+static int find_dropped(struct ms_build *b, struct ms_ctx *c,
+			const struct ms_layout *l)
+{
+	IsoImage *plain = NULL;
+	IsoReadOpts *ropts = NULL;
+	uint32_t *have = NULL;
+	size_t nhave = 0, cap = 0;
+	int ret;
+
+	ret = iso_image_new("PLAIN", &plain);
+	if (ret < 0)
+		return iso_fail(c, ret, "cannot create an image");
+	ret = iso_read_opts_new(&ropts, 0);
+	if (ret < 0) {
+		iso_fail(c, ret, "cannot set up the import");
+		goto out;
+	}
+	iso_read_opts_set_start_block(ropts, l->last_start);
+	iso_read_opts_set_no_rockridge(ropts, 1);
+	iso_read_opts_set_no_joliet(ropts, 1);
+	iso_read_opts_set_no_iso1999(ropts, 1);
+	iso_read_opts_set_no_aaip(ropts, 1);
+	iso_read_opts_set_no_md5(ropts, 1);
+	ret = iso_image_import(plain, b->src, ropts, NULL);
+	iso_read_opts_free(ropts);
+	if (ret < 0) {
+		if (c->status)
+			ms_fail_prefix(c, "cannot read the ISO 9660 tree of "
+				       "the last session of '%s'",
+				       b->base->name);
+		else
+			iso_fail(c, ret, "cannot read the ISO 9660 tree of "
+				 "the last session of '%s'", b->base->name);
+		goto out;
+	}
+	iso_msgs_drop();
+	ret = -1;
+	if (collect_blocks(iso_image_get_root(b->image), &have, &nhave,
+			   &cap) < 0)
+		goto oom;
+	qsort(have, nhave, sizeof(*have), cmp_u32);
+	if (collect_dropped(b, iso_image_get_root(plain), have, nhave) < 0)
+		goto oom;
+	b->dropped_named = calloc((size_t)b->ndropped + 1,
+				  sizeof(*b->dropped_named));
+	if (!b->dropped_named)
+		goto oom;
+	ret = 0;
+	goto out;
+oom:
+	ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+out:
+	free(have);
+	iso_image_unref(plain);
+	return ret < 0 ? -1 : 0;
+}
+
 int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		 struct ms_medium *base, const struct ms_layout *l,
 		 int import, uint32_t start, struct ms_build **out)
 {
 	struct ms_build *b;
 	IsoReadOpts *ropts = NULL;
+	IsoReadImageFeatures *features = NULL;
 	const char *volid;
 	double t0;
-	int ret;
+	int ret, plain;
 
 	*out = NULL;
 	if (ms_lib_init(c) < 0)
@@ -184,7 +420,7 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		iso_read_opts_auto_input_charset(ropts, 1);
 		c->status = 0;
 		t0 = ms_now();
-		ret = iso_image_import(b->image, b->src, ropts, NULL);
+		ret = iso_image_import(b->image, b->src, ropts, &features);
 		iso_read_opts_free(ropts);
 		if (ret < 0) {
 			if (c->status) {
@@ -194,10 +430,14 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 				ms_fail(c, MS_EXIT_FAILURE,
 					"cannot import the last session of "
 					"'%s' (session at block %u, "
-					"last block read %u): %s", base->name,
+					"last block read %u): %s%s", base->name,
 					l->last_start,
 					ms_isosrc_last_lba(b->src),
+					ret == (int)ISO_OUT_OF_MEM ? "its directory "
+					"tree is damaged (libisofs: " : "",
 					iso_error_to_msg(ret));
+				if (ret == (int)ISO_OUT_OF_MEM)
+					ms_fail_append(c, ")");
 				ms_iso_msgs(c);
 			}
 			goto fail;
@@ -205,6 +445,11 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		ms_iso_msgs(c);
 		ms_note(c, "imported the tree of the session at block %u in "
 			"%.2f s", l->last_start, ms_now() - t0);
+		plain = !iso_read_image_features_has_rockridge(features) &&
+			iso_read_image_features_has_joliet(features);
+		iso_read_image_features_destroy(features);
+		if (plain && find_dropped(b, c, l) < 0)
+			goto fail;
 	}
 	volid = o->volid;
 	if (!volid && !import)
@@ -253,17 +498,68 @@ static IsoNode *lookup(struct ms_build *b, const char *iso_path)
 	return node;
 }
 
+/*
+ * Mark the dropped files at or under iso_path (compared without regard to
+ * case, as ISO 9660 names are uppercase).  Returns how many it covers.
+ */
+static int cover_dropped(struct ms_build *b, const char *iso_path)
+{
+	size_t len = strlen(iso_path);
+	int i, n = 0;
+
+	while (len > 1 && iso_path[len - 1] == '/')
+		len--;
+	for (i = 0; i < b->ndropped; i++) {
+		const char *d = b->dropped[i];
+
+		if (strncasecmp(d, iso_path, len) ||
+		    (d[len] != '\0' && d[len] != '/' && len > 1))
+			continue;
+		b->dropped_named[i] = 1;
+		n++;
+	}
+	return n;
+}
+
+int ms_build_check_dropped(struct ms_build *b, struct ms_ctx *c)
+{
+	int i, n = 0;
+
+	for (i = 0; i < b->ndropped; i++) {
+		if (b->dropped_named[i])
+			continue;
+		if (n == MS_DROPPED_NAMED)
+			ms_fail_append(c, " and more");
+		if (n++ >= MS_DROPPED_NAMED)
+			continue;
+		if (n == 1)
+			ms_fail(c, MS_EXIT_UNSUITABLE,
+				"the last session of '%s' has no Rock Ridge, "
+				"so the new session continues its Joliet "
+				"tree, which lacks files of its ISO 9660 "
+				"tree: they would be dropped (--rm names them "
+				"to drop them knowingly): '%s'", b->base->name,
+				b->dropped[i]);
+		else
+			ms_fail_append(c, ", '%s'", b->dropped[i]);
+	}
+	return n ? -1 : 0;
+}
+
 int ms_build_remove(struct ms_build *b, struct ms_ctx *c,
 		    const char *iso_path)
 {
 	IsoNode *node;
-	int ret;
+	int ret, covered;
 
 	if (iso_path[0] != '/')
 		return ms_fail(c, MS_EXIT_USAGE,
 			       "--rm wants an absolute path in the image, "
 			       "not '%s'", iso_path);
+	covered = cover_dropped(b, iso_path);
 	node = lookup(b, iso_path);
+	if (!node && covered)
+		return 0;
 	if (!node)
 		return ms_fail(c, MS_EXIT_USAGE,
 			       "cannot remove '%s': no such file or directory "
@@ -463,6 +759,8 @@ static int add_source(struct ms_build *b, struct ms_ctx *c,
 	if (S_ISDIR(st.st_mode)) {
 		if (make_dirs(b, c, iso_path ? iso_path : "/", &dir) < 0)
 			return -1;
+		if (dir != iso_image_get_root(b->image))
+			copy_dir_attrs(b, (IsoNode *)dir, &st);
 		return add_dir_entries(b, c, dir, source);
 	}
 	if (iso_path) {
@@ -556,6 +854,23 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 	return 0;
 }
 
+/*
+ * libisofs reads a damaged directory record of the base without complaint
+ * and then fails to allocate for the nonsense it found (sizes, attribute
+ * strings): "Memory allocation error" alone would send the user looking in
+ * the wrong place.
+ */
+static int damaged_tree(struct ms_build *b, struct ms_ctx *c,
+			const char *what, int ret)
+{
+	ms_fail(c, MS_EXIT_FAILURE, "%s: the directory tree of the last "
+		"session of '%s' (at block %u) is damaged (libisofs: %s)",
+		what, b->base->name, b->link.base_last,
+		iso_error_to_msg(ret));
+	ms_iso_msgs(c);
+	return -1;
+}
+
 /* Start libisofs' writer and learn the image size. */
 static int start_writer(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 			int record, struct burn_source **src, uint64_t *size)
@@ -569,6 +884,9 @@ static int start_writer(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 	iso_write_opts_free(o);
 	if (ret < 0) {
 		*src = NULL;
+		if (ret == (int)ISO_OUT_OF_MEM && b->import)
+			return damaged_tree(b, c, "cannot lay out the image",
+					    ret);
 		return iso_fail(c, ret, "cannot lay out the image");
 	}
 	*size = (uint64_t)(*src)->get_size(*src);
@@ -576,6 +894,12 @@ static int start_writer(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 		return ms_fail(c, MS_EXIT_FAILURE,
 			       "libisofs laid out an image of %llu bytes",
 			       (unsigned long long)*size);
+	if (*size / MS_BLOCK > (uint64_t)MS_ISO_MAX_LBA - b->start)
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "an image of %llu blocks at block %u would end "
+			       "past block %u, the last ISO 9660 can address",
+			       (unsigned long long)(*size / MS_BLOCK), b->start,
+			       MS_ISO_MAX_LBA);
 	return 0;
 }
 
@@ -605,7 +929,7 @@ int ms_build_start(struct ms_build *b, struct ms_ctx *c)
 		b->patch_record = 1;
 		ms_note(c, "laid out %u blocks in %.2f s", b->link.blocks,
 			ms_now() - t0);
-		return 0;
+		return layout_msgs(b, c);
 	}
 	ret = start_writer(b, c, SIZING_FIFO_BLOCKS, 0, &probe, &probe_size);
 	if (probe) {
@@ -627,7 +951,7 @@ int ms_build_start(struct ms_build *b, struct ms_ctx *c)
 			       "(%llu, then %llu bytes)",
 			       (unsigned long long)probe_size,
 			       (unsigned long long)b->size);
-	return 0;
+	return layout_msgs(b, c);
 }
 
 uint64_t ms_build_size(const struct ms_build *b)
@@ -708,5 +1032,9 @@ void ms_build_free(struct ms_build *b)
 	if (b->src)
 		iso_data_source_unref(b->src);
 	iso_nowtime(&b->now, 2);
+	for (int i = 0; i < b->ndropped; i++)
+		free(b->dropped[i]);
+	free(b->dropped);
+	free(b->dropped_named);
 	free(b);
 }

@@ -21,6 +21,16 @@
 
 #define MS_DEFAULT_VOLID "MSTOOLS"
 
+/* The last block ISO 9660's 32-bit fields can address: no image ends past it. */
+#define MS_ISO_MAX_LBA UINT32_MAX
+
+/*
+ * What mkms writes to standard output instead of an image when it has
+ * nothing to do (exit MS_EXIT_NOTHING), so that burnms reading the pipe can
+ * tell "nothing to do" from a builder that failed (mstools(5)).
+ */
+#define MS_NOTHING_MARKER "mstools_nothing_v1\n"
+
 struct ms_build_opts {
 	const char *volid;	/* NULL: the base's, or MS_DEFAULT_VOLID */
 	int rockridge;
@@ -45,9 +55,21 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		 struct ms_medium *base, const struct ms_layout *l,
 		 int import, uint32_t start, struct ms_build **out);
 
-/* Drop /iso/path (a file or a whole directory) from the new tree. */
+/*
+ * Drop /iso/path (a file or a whole directory) from the new tree.  It may
+ * also name (without regard to case) files that the base's ISO 9660 tree
+ * holds but the imported tree lacks, or a directory above them.
+ */
 int ms_build_remove(struct ms_build *b, struct ms_ctx *c,
 		    const char *iso_path);
+
+/*
+ * Fail with MS_EXIT_UNSUITABLE, naming them, if files of the base's last
+ * session would vanish from the new one because the tree libisofs imports
+ * (Joliet, when there is no Rock Ridge) lacks them, unless removals named
+ * them.  Call after the removals.
+ */
+int ms_build_check_dropped(struct ms_build *b, struct ms_ctx *c);
 
 /*
  * Add source at iso_path: a directory's contents are merged into iso_path

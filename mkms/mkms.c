@@ -25,6 +25,7 @@
 
 #define COPY_CHUNK (1024 * 1024)
 #define PIPE_WIDTH (1024 * 1024)
+#define MS_JOLIET_VOLID_CHARS 16	/* 32 bytes of UCS-2 */
 
 struct pathspec {
 	char *iso_path;		/* NULL: SOURCE without a graft point */
@@ -36,6 +37,8 @@ struct mkms {
 	const char *base;
 	const char *volid;
 	int fresh;
+	int allow_empty;
+	int force;
 	int have_c;
 	uint32_t c_last, c_nwa;
 	int rockridge;
@@ -52,7 +55,9 @@ struct mkms {
 };
 
 enum {
-	OPT_FRESH = 256,
+	OPT_ALLOW_EMPTY = 256,
+	OPT_FORCE,
+	OPT_FRESH,
 	OPT_NO_MD5,
 	OPT_NO_ROCKRIDGE,
 	OPT_PROGRESS,
@@ -61,7 +66,9 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 	{ "base", required_argument, NULL, 'M' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "fresh", no_argument, NULL, OPT_FRESH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "no-md5", no_argument, NULL, OPT_NO_MD5 },
@@ -83,10 +90,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
-		"[--fresh] [--no-md5]\n"
-		"            [--no-rockridge] [--progress=when] [--rm path] "
-		"[--version]\n"
-		"            -o image|- [pathspec ...]\n");
+		"[--allow-empty] [--force]\n"
+		"            [--fresh] [--no-md5] [--no-rockridge] "
+		"[--progress=when] [--rm path]\n"
+		"            [--version] -o image|- [pathspec ...]\n");
 }
 
 static void help(void)
@@ -105,6 +112,10 @@ static void help(void)
 	       MS_DEFAULT_VOLID ")\n"
 	       "      --fresh        a first session, ignoring what the "
 	       "medium holds\n"
+	       "      --allow-empty  build a session even if it changes "
+	       "nothing\n"
+	       "      --force        overwrite an output file that holds "
+	       "a disc\n"
 	       "      --rm path      leave /path out of the new tree\n"
 	       "      --no-rockridge no Rock Ridge\n"
 	       "      --no-md5       no MD5 checksum tags\n"
@@ -113,7 +124,8 @@ static void help(void)
 	       "  -v, --verbose      say what is done\n"
 	       "  -h, --help         this text\n"
 	       "      --version      the version\n\n"
-	       "exit status: 0 ok, 1 failure, 2 usage, 4 medium unsuitable\n");
+	       "exit status: 0 ok, 1 failure, 2 usage, 4 medium unsuitable,\n"
+	       "             6 snapshot checksum mismatch, 7 nothing to do\n");
 }
 
 static void remove_tmp(int sig)
@@ -136,7 +148,7 @@ static int parse_c(struct mkms *o, const char *arg)
 		return -1;
 	*comma = '\0';
 	if (ms_parse_u32(buf, &o->c_last) < 0 ||
-	    ms_parse_u32(comma + 1, &o->c_nwa) < 0)
+	    ms_parse_u32(comma + 1, &o->c_nwa) < 0 || o->c_last > o->c_nwa)
 		return -1;
 	o->have_c = 1;
 	return 0;
@@ -219,11 +231,11 @@ static int check_args(struct mkms *o, char **argv, int argc)
 		return -1;
 	}
 	for (i = 0; i < argc; i++) {
+		o->nspecs++;
 		if (parse_spec(argv[i], &o->specs[i]) < 0) {
 			ms_cli_error("out of memory");
 			return -1;
 		}
-		o->nspecs++;
 		if (lstat(o->specs[i].source, &st) < 0) {
 			ms_cli_error("cannot add '%s': %s", o->specs[i].source,
 				     strerror(errno));
@@ -258,6 +270,39 @@ static int check_args(struct mkms *o, char **argv, int argc)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The primary descriptor holds d-characters only: libisofs makes letters
+ * uppercase and every other character '_'.  Joliet keeps the text, up to
+ * 16 characters.  Say so when the given id does not survive as it is.
+ */
+static void warn_volid(struct ms_ctx *c, const char *volid)
+{
+	char iso[MS_VD_VOLUME_ID_LEN + 1];
+	const unsigned char *p;
+	size_t n = 0, chars = 0;
+
+	for (p = (const unsigned char *)volid; *p && n < sizeof(iso) - 1;
+	     p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		chars++;
+		if (*p >= 'a' && *p <= 'z')
+			iso[n++] = (char)(*p - 'a' + 'A');
+		else if ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			 *p == '_')
+			iso[n++] = (char)*p;
+		else
+			iso[n++] = '_';
+	}
+	iso[n] = '\0';
+	if (strcmp(iso, volid))
+		ms_warn(c, "warning: volume id '%s' is '%s' in the ISO 9660 "
+			"tree, which allows only A-Z, 0-9 and _; Joliet "
+			"readers see %s", volid, iso,
+			chars > MS_JOLIET_VOLID_CHARS ? "its first 16 "
+			"characters" : "it as given");
 }
 
 /* Decide where the image goes and whether it continues the medium. */
@@ -379,6 +424,20 @@ static int open_output(struct mkms *o, int *fd)
 	return 0;
 }
 
+/*
+ * In a pipe (to burnms, which shows the whole job) mkms draws no progress
+ * line unless asked to: two lines on one terminal would fight.
+ */
+static int want_progress(const struct mkms *o, int fd)
+{
+	struct stat st;
+
+	if (o->progress == MS_PROGRESS_AUTO && fd == STDOUT_FILENO &&
+	    (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)))
+		return 0;
+	return ms_cli_want_progress(o->progress);
+}
+
 static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 		   int fd)
 {
@@ -391,8 +450,8 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 	buf = malloc(COPY_CHUNK);
 	if (!buf)
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	ms_progress_start(&p, ms_cli_want_progress(o->progress) ? stderr :
-			  NULL, "mkms", ms_build_size(b));
+	ms_progress_start(&p, want_progress(o, fd) ? stderr : NULL, "mkms",
+			  ms_build_size(b));
 	for (;;) {
 		n = ms_build_read(b, c, buf, COPY_CHUNK);
 		if (n < 0)
@@ -417,6 +476,80 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 out:
 	ms_progress_end(&p);
 	free(buf);
+	return ret;
+}
+
+/*
+ * A session without additions or removals would only cost the medium its
+ * session overhead.  Say so with MS_EXIT_NOTHING; on standard output leave
+ * the marker, so that burnms at the other end of a pipe can tell this from
+ * a builder that failed.
+ */
+static int nothing_to_do(const struct mkms *o, int import)
+{
+	if (!strcmp(o->output, "-") &&
+	    ms_write_all(STDOUT_FILENO, MS_NOTHING_MARKER,
+			 strlen(MS_NOTHING_MARKER)) < 0) {
+		ms_cli_error("cannot write to standard output: %s",
+			     strerror(errno));
+		return MS_EXIT_FAILURE;
+	}
+	if (import)
+		ms_cli_error("nothing to do: no pathspec and no --rm, so the "
+			     "next session would change nothing "
+			     "(--allow-empty builds it anyway)");
+	else
+		ms_cli_error("nothing to do: no pathspec, so the image would "
+			     "be empty (--allow-empty builds it anyway)");
+	return MS_EXIT_NOTHING;
+}
+
+/* A standalone image that mkms built for block 0 (no -M): one session. */
+static int is_block0_image(const struct ms_layout *l)
+{
+	const struct ms_session *s = &l->sessions[0];
+
+	return l->nsessions == 1 && s->start == 0 &&
+	       s->link_state == MS_LINK_FOUND && s->link.start == 0 &&
+	       s->link.base_blank;
+}
+
+/*
+ * An existing output file that reads as a disc with sessions (or a
+ * snapshot of one) is most likely a mix-up of arguments: overwrite it only
+ * with --force.  A previous session image, or any other file, is replaced
+ * as usual.
+ */
+static int check_overwrite(const struct mkms *o, struct ms_ctx *c)
+{
+	struct ms_medium *m = NULL;
+	struct ms_layout l;
+	struct stat st;
+	int ret = 0;
+
+	if (!strcmp(o->output, "-") || stat(o->output, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	if (ms_medium_open(c, o->output, 0, &m) < 0) {
+		c->status = 0;
+		return 0;
+	}
+	if (ms_layout_read(c, m, &l) < 0) {
+		c->status = 0;
+		ms_medium_close(m);
+		return 0;
+	}
+	if ((l.status == MS_STATUS_APPENDABLE ||
+	     l.status == MS_STATUS_CLOSED) && l.nsessions > 0 &&
+	    !is_block0_image(&l))
+		ret = ms_fail(c, MS_EXIT_UNSUITABLE,
+			      "output '%s' is %s holding %d session%s, not a "
+			      "session image: refusing to overwrite it "
+			      "(--force does)", o->output,
+			      l.snapshot_of ? "a snapshot of a disc" : "a disc",
+			      l.nsessions, l.nsessions == 1 ? "" : "s");
+	ms_layout_release(&l);
+	ms_medium_close(m);
 	return ret;
 }
 
@@ -456,13 +589,15 @@ int main(int argc, char **argv)
 		case 'C':
 			if (parse_c(&o, optarg) < 0) {
 				ms_cli_error("bad -C '%s': want two block "
-					     "numbers, last,nwa", optarg);
-				return MS_EXIT_USAGE;
+					     "numbers, last,nwa, with last not "
+					     "after nwa", optarg);
+				goto out;
 			}
 			break;
 		case 'h':
 			help();
-			return MS_EXIT_OK;
+			ret = MS_EXIT_OK;
+			goto out;
 		case 'M':
 			o.base = optarg;
 			break;
@@ -478,6 +613,12 @@ int main(int argc, char **argv)
 		case 'v':
 			o.verbose++;
 			break;
+		case OPT_ALLOW_EMPTY:
+			o.allow_empty = 1;
+			break;
+		case OPT_FORCE:
+			o.force = 1;
+			break;
 		case OPT_FRESH:
 			o.fresh = 1;
 			break;
@@ -491,7 +632,7 @@ int main(int argc, char **argv)
 			if (ms_cli_progress_mode(optarg, &o.progress) < 0) {
 				ms_cli_error("bad --progress '%s': want auto, "
 					     "always or never", optarg);
-				return MS_EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case OPT_RM:
@@ -499,10 +640,11 @@ int main(int argc, char **argv)
 			break;
 		case OPT_VERSION:
 			ms_cli_version();
-			return MS_EXIT_OK;
+			ret = MS_EXIT_OK;
+			goto out;
 		default:
 			usage(stderr);
-			return MS_EXIT_USAGE;
+			goto out;
 		}
 	}
 	argc -= optind;
@@ -511,6 +653,10 @@ int main(int argc, char **argv)
 
 	if (check_args(&o, argv, argc) < 0)
 		goto out;
+	if (!o.force && check_overwrite(&o, &c) < 0) {
+		ret = ms_cli_fail(&c);
+		goto out;
+	}
 
 	if (o.base) {
 		if (ms_medium_open(&c, o.base, 0, &m) < 0 ||
@@ -524,12 +670,25 @@ int main(int argc, char **argv)
 		ret = ms_cli_fail(&c);
 		goto out;
 	}
+	if (start > MS_ISO_MAX_LBA - MS_SYSAREA_BLOCKS) {
+		ms_fail(&c, lp && !o.have_c ? MS_EXIT_UNSUITABLE : MS_EXIT_USAGE,
+			"no session fits at block %u: ISO 9660 addresses end "
+			"at block %u", start, MS_ISO_MAX_LBA);
+		ret = ms_cli_fail(&c);
+		goto out;
+	}
+	if (o.nspecs == 0 && o.nremovals == 0 && !o.allow_empty) {
+		ret = nothing_to_do(&o, import);
+		goto out;
+	}
 	if (strcmp(o.output, "-") && stat(o.output, &ost) == 0 &&
 	    S_ISREG(ost.st_mode)) {
 		bo.exclude = 1;
 		bo.exclude_dev = ost.st_dev;
 		bo.exclude_ino = ost.st_ino;
 	}
+	if (o.volid)
+		warn_volid(&c, o.volid);
 	bo.volid = o.volid;
 	bo.rockridge = o.rockridge;
 	bo.md5 = o.md5;
@@ -540,12 +699,18 @@ int main(int argc, char **argv)
 	for (i = 0; i < o.nremovals; i++)
 		if (ms_build_remove(b, &c, o.removals[i]) < 0)
 			goto fail;
+	if (ms_build_check_dropped(b, &c) < 0)
+		goto fail;
 	for (i = 0; i < o.nspecs; i++)
 		if (ms_build_add(b, &c, o.specs[i].iso_path,
 				 o.specs[i].source) < 0)
 			goto fail;
-	if (ms_build_start(b, &c) < 0)
+	if (ms_build_start(b, &c) < 0) {
+		/* an address given by -C alone is the user's, not the medium's */
+		if (c.status == MS_EXIT_UNSUITABLE && o.have_c && !lp)
+			c.status = MS_EXIT_USAGE;
 		goto fail;
+	}
 	if (lp)
 		warn_space(&c, lp, ms_build_link(b));
 
