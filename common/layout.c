@@ -1,4 +1,5 @@
 #include <libburn/libburn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "layout.h"
 #include "snapshot.h"
 #include "toc.h"
+#include "util.h"
 
 /*
  * What a session costs beyond its data, per profile (DESIGN 1.4).  On CD
@@ -293,24 +295,122 @@ static int add_session(struct ms_ctx *c, struct ms_layout *l, uint32_t start,
 	return 0;
 }
 
-/* Details of every session, and the fingerprint of the last one. */
+static void mismatch(struct ms_layout *l, struct ms_session *s,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void mismatch(struct ms_layout *l, struct ms_session *s,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->link_mismatch_why, sizeof(s->link_mismatch_why), fmt,
+		  ap);
+	va_end(ap);
+	s->link_mismatch = 1;
+	if (!l->link_break)
+		l->link_break = s->number;
+}
+
+/*
+ * Hold session s's link record to the session b before it (NULL for the
+ * first), whose descriptor set is vdset: the record must name b's start,
+ * the address s starts at, and b's fingerprint as it is now.
+ */
+static int check_link(struct ms_ctx *c, struct ms_medium *m,
+		      struct ms_layout *l, struct ms_session *s,
+		      const struct ms_session *b, const uint8_t *vdset,
+		      int vdset_len)
+{
+	uint8_t fp[MS_FP_LEN];
+	char want[MS_FP_HEX_LEN + 1], now[MS_FP_HEX_LEN + 1];
+	const struct ms_link *k = &s->link;
+
+	if (s->link_state == MS_LINK_CORRUPT) {
+		mismatch(l, s, "its link record is damaged: %s", s->link_why);
+		return 0;
+	}
+	if (s->link_state != MS_LINK_FOUND)
+		return 0;
+	if (!b) {
+		if (!k->base_blank)
+			mismatch(l, s, "it was built to follow a session at "
+				 "block %u, but it is the first session",
+				 k->base_last);
+		return 0;
+	}
+	if (k->base_blank) {
+		mismatch(l, s, "it was built for a blank medium, but session "
+			 "%d comes before it", b->number);
+		return 0;
+	}
+	if (k->base_last != b->start) {
+		mismatch(l, s, "it was built to follow a session at block %u, "
+			 "but session %d starts at block %u", k->base_last,
+			 b->number, b->start);
+		return 0;
+	}
+	if (k->base_nwa != s->start) {
+		mismatch(l, s, "it was built for block %u, but it starts at "
+			 "block %u", k->base_nwa, s->start);
+		return 0;
+	}
+	if (k->base_sessions != (uint32_t)b->number) {
+		mismatch(l, s, "it was built for a medium of %u sessions, but "
+			 "%d come before it", k->base_sessions, b->number);
+		return 0;
+	}
+	if (vdset_len <= 0) {
+		mismatch(l, s, "the descriptors of session %d, its base, "
+			 "cannot be read", b->number);
+		return 0;
+	}
+	if (fingerprint(c, m, b, k->base_nwa, vdset, vdset_len, fp) < 0)
+		return -1;
+	if (memcmp(fp, k->base_fp, MS_FP_LEN)) {
+		ms_hex(k->base_fp, MS_FP_LEN, want);
+		ms_hex(fp, MS_FP_LEN, now);
+		mismatch(l, s, "session %d changed after this session was "
+			 "built on it: its fingerprint was %s and is now %s",
+			 b->number, want, now);
+	}
+	return 0;
+}
+
+/*
+ * Details of every session, each link record held to the session before
+ * it, and the fingerprint of the last session.
+ */
 static int finish_sessions(struct ms_ctx *c, struct ms_medium *m,
 			   struct ms_layout *l)
 {
-	uint8_t *vdset;
-	int i, n = 0, ret = -1;
+	uint8_t *vdset, *prev, *t;
+	int i, n = 0, pn = 0, ret = -1;
 
 	vdset = malloc((size_t)MS_VDSET_MAX * MS_BLOCK);
-	if (!vdset)
-		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	for (i = 0; i < l->nsessions; i++)
+	prev = malloc((size_t)MS_VDSET_MAX * MS_BLOCK);
+	if (!vdset || !prev) {
+		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < l->nsessions; i++) {
 		if (read_details(c, m, &l->sessions[i], vdset, &n) < 0)
 			goto out;
+		if (l->status != MS_STATUS_IMAGE &&
+		    check_link(c, m, l, &l->sessions[i],
+			       i ? &l->sessions[i - 1] : NULL, prev, pn) < 0)
+			goto out;
+		t = prev;
+		prev = vdset;
+		vdset = t;
+		pn = n;
+	}
 	if (l->nsessions > 0) {
 		l->last_start = l->sessions[l->nsessions - 1].start;
-		if (n > 0 && l->status == MS_STATUS_APPENDABLE) {
+		if (pn > 0 && (l->status == MS_STATUS_APPENDABLE ||
+			       l->status == MS_STATUS_CLOSED)) {
 			if (fingerprint(c, m, &l->sessions[l->nsessions - 1],
-					l->nwa, vdset, n, l->fp) < 0)
+					l->nwa, prev, pn, l->fp) < 0)
 				goto out;
 			l->has_fp = 1;
 		}
@@ -318,6 +418,7 @@ static int finish_sessions(struct ms_ctx *c, struct ms_medium *m,
 	ret = 0;
 out:
 	free(vdset);
+	free(prev);
 	return ret;
 }
 

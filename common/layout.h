@@ -34,6 +34,8 @@ struct ms_session {
 	int link_state;			/* enum ms_link_result */
 	struct ms_link link;
 	char link_why[128];		/* when the record is corrupt */
+	int link_mismatch;		/* the record does not fit its base */
+	char link_mismatch_why[192];	/* or is corrupt: why, in words */
 };
 
 struct ms_layout {
@@ -59,6 +61,8 @@ struct ms_layout {
 	int broken;			/* the session chain is damaged */
 	uint32_t break_lba;
 	char break_reason[256];
+	int link_break;			/* first session whose link record is
+					   corrupt or names another base, 0 */
 	uint64_t blocks_read;		/* by ms_layout_read, for --verbose */
 	const char *snapshot_of;	/* a snapshot's medium, else NULL */
 	int64_t snapshot_taken;

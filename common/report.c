@@ -34,9 +34,11 @@ void ms_link_summary(const struct ms_layout *l, const struct ms_session *s,
 	}
 	base = ms_layout_session_at(l, s->link.base_last);
 	if (base && base != s)
-		snprintf(buf, size, "session %d", base->number);
+		snprintf(buf, size, "session %d%s", base->number,
+			 s->link_mismatch ? ", BROKEN" : "");
 	else
-		snprintf(buf, size, "block %u", s->link.base_last);
+		snprintf(buf, size, "block %u%s", s->link.base_last,
+			 s->link_mismatch ? ", BROKEN" : "");
 }
 
 static void print_blocks(FILE *f, const char *label, uint64_t blocks)
@@ -114,6 +116,11 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 	if (l->broken)
 		fprintf(f, "%-14sbroken at block %u: %s\n", "chain",
 			l->break_lba, l->break_reason);
+	for (i = 0; i < l->nsessions; i++)
+		if (l->sessions[i].link_mismatch)
+			fprintf(f, "%-14sbroken at session %d: %s\n", "chain",
+				l->sessions[i].number,
+				l->sessions[i].link_mismatch_why);
 	if (!l->nsessions)
 		return;
 	fprintf(f, "\n%7s %10s %10s %10s  %-32s %-6s %-3s %-20s  %s\n",
@@ -157,6 +164,9 @@ static void json_link(struct ms_json *j, const struct ms_layout *l,
 		ms_json_end_object(j);
 		return;
 	}
+	ms_json_bool(j, "matches_base", !s->link_mismatch);
+	if (s->link_mismatch)
+		ms_json_string(j, "mismatch", s->link_mismatch_why);
 	ms_hex(s->link.base_fp, MS_FP_LEN, fp);
 	ms_time_format(s->link.created, created, sizeof(created));
 	ms_json_uint(j, "start", s->link.start);
@@ -214,11 +224,18 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 	}
 	ms_json_bool(&j, "damaged", l->damaged);
 	ms_json_object(&j, "chain");
-	ms_json_bool(&j, "complete", !l->broken);
+	ms_json_bool(&j, "complete", !l->broken && !l->link_break);
 	if (l->broken) {
 		ms_json_uint(&j, "break_block", l->break_lba);
 		ms_json_string(&j, "reason", l->break_reason);
+	} else if (l->link_break) {
+		const struct ms_session *s = &l->sessions[l->link_break - 1];
+
+		ms_json_uint(&j, "break_block", s->start);
+		ms_json_string(&j, "reason", s->link_mismatch_why);
 	}
+	if (l->link_break)
+		ms_json_uint(&j, "break_session", (uint64_t)l->link_break);
 	ms_json_end_object(&j);
 	ms_json_array(&j, "sessions");
 	for (i = 0; i < l->nsessions; i++) {

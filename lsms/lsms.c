@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 	struct ms_medium *m = NULL;
 	struct ms_layout l;
 	struct ms_snapshot_stats st;
-	int ch, ret = MS_EXIT_OK;
+	int ch, i, ret = MS_EXIT_OK;
 
 	ms_cli_init("lsms", &c);
 	while ((ch = getopt_long(argc, argv, "hjmqv", longopts, NULL)) != -1) {
@@ -268,6 +268,16 @@ int main(int argc, char **argv)
 	if (l.broken) {
 		ms_cli_error("session chain of '%s' is broken at block %u: %s",
 			     o.medium, l.break_lba, l.break_reason);
+		if (ret == MS_EXIT_OK)
+			ret = MS_EXIT_FAILURE;
+	}
+	for (i = 0; i < l.nsessions; i++) {
+		if (!l.sessions[i].link_mismatch)
+			continue;
+		ms_cli_error("session chain of '%s' is broken at session %d "
+			     "(block %u): %s", o.medium, l.sessions[i].number,
+			     l.sessions[i].start,
+			     l.sessions[i].link_mismatch_why);
 		if (ret == MS_EXIT_OK)
 			ret = MS_EXIT_FAILURE;
 	}

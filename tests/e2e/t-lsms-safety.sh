@@ -59,4 +59,52 @@ t_export_replaces_a_snapshot_or_an_empty_file() {
 	expect_exit 2 lsms --export dir.mss disc.iso
 }
 
+# starts FILE: the session starts, as xorriso sees them
+starts() {
+	xorriso_toc "$1" | cut -d' ' -f1
+}
+
+t_changed_volume_id_breaks_the_chain() {
+	disc disc.iso 3
+	expect_ok lsms disc.iso
+	s2=$(starts disc.iso | sed -n 2p)
+	# the volume id of session 2's own primary descriptor, in place
+	printf 'CHANGED' | dd of=disc.iso bs=1 seek=$(( (s2 + 16) * 2048 + 40 )) \
+		conv=notrunc 2>/dev/null
+	expect_exit 1 lsms disc.iso
+	assert_grep "broken at session 3 (block [0-9]*): session 2 changed" err
+	assert_grep "^chain *broken at session 3" out
+	assert_grep "session 2, BROKEN" out
+	expect_exit 1 lsms -j disc.iso
+	assert_eq false "$(jq -r .chain.complete out)" "complete"
+	assert_eq 3 "$(jq -r .chain.break_session out)" "break_session"
+	assert_eq false "$(jq -r '.sessions[2].link.matches_base' out)" "matches"
+	assert_eq true "$(jq -r '.sessions[1].link.matches_base' out)" "session 2"
+}
+
+t_damaged_link_record_breaks_the_chain() {
+	disc disc.iso 2
+	s2=$(starts disc.iso | sed -n 2p)
+	# a byte of session 2's record, inside its volume id field
+	off=$(dd if=disc.iso bs=2048 skip="$s2" count=1 2>/dev/null |
+		grep -abo 'base_volid=' | cut -d: -f1)
+	printf 'Q' | dd of=disc.iso bs=1 seek=$(( s2 * 2048 + off + 11 )) \
+		conv=notrunc 2>/dev/null
+	expect_exit 1 lsms disc.iso
+	assert_grep "broken at session 2 (block $s2): its link record is damaged" err
+	assert_grep " corrupt$" out
+	expect_exit 1 lsms -j disc.iso
+	assert_eq false "$(jq -r '.sessions[1].link.valid' out)" "valid"
+	assert_eq false "$(jq -r .chain.complete out)" "complete"
+}
+
+t_sound_chain_is_quiet() {
+	disc disc.iso 3
+	expect_ok lsms disc.iso
+	assert_no_grep "BROKEN" out
+	expect_ok lsms -j disc.iso
+	assert_eq true "$(jq -r .chain.complete out)" "complete"
+	assert_eq "true true" "$(jq -r '[.sessions[1,2].link.matches_base] | join(" ")' out)" "matches"
+}
+
 run_tests
