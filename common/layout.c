@@ -646,6 +646,10 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 	}
 	l->overhead_blocks = ms_overhead_blocks(l->profile, l->nsessions,
 						&l->overhead_note);
+	if (l->status == MS_STATUS_CLOSED) {
+		l->overhead_blocks = 0;
+		l->overhead_note = "closed: no further session";
+	}
 	l->blocks_read = m->blocks_read - before;
 	return 0;
 }

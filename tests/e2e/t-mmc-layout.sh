@@ -1,0 +1,39 @@
+#!/bin/bash
+# lsms's figures on write-once media, through unmodified libburn talking
+# MMC to the virtual burner of tests/vdrive: closed discs, the cost of
+# closing, and the measured session overheads.
+. "$(dirname "$0")/lib.sh"
+
+. "$(dirname "$0")/mmc.sh"
+
+t_closed_cd_r_has_a_fingerprint_and_no_overhead() {
+	new_disc cd cd-r 100000
+	burn cd 1
+	burn cd 2
+	src 3
+	expect_ok on cd mkms -M "$DEV" -o s3.iso src3
+	expect_ok on cd burnms --close -d "$DEV" s3.iso
+	json cd
+	assert_eq closed "$(jq -r .status json.out)" "status"
+	assert_eq 0 "$(jq -r .next_session_overhead_blocks json.out)" "overhead"
+	fp=$(jq -r .fingerprint json.out)
+	[ "${#fp}" -eq 32 ] || fail "fingerprint '$fp'"
+	# the print of the last session, recomputed: NWA 0 on a closed disc
+	start=$(jq -r '.sessions[2].start' json.out)
+	msvd dump cd flat.iso || fail "msvd dump"
+	want=$({ printf 'mstools_fp_v1 %s 0\n' "$start"
+		dd if=flat.iso bs=2048 skip=$((start + 16)) count=3
+		tag=$(dd if=flat.iso bs=2048 skip=$((start + 19)) count=1 |
+			sed -n 's/.*next=\([0-9]*\).*/\1/p' | head -n 1)
+		tag=$(dd if=flat.iso bs=2048 skip="$tag" count=1 |
+			sed -n 's/.*next=\([0-9]*\).*/\1/p' | head -n 1)
+		dd if=flat.iso bs=2048 skip="$tag" count=1; } 2>/dev/null |
+		md5sum | cut -d' ' -f1)
+	assert_eq "$want" "$fp" "fingerprint of the closed disc"
+	expect_ok on cd lsms "$DEV"
+	assert_grep "^fingerprint *$fp" out
+	assert_no_grep "^overhead" out
+	assert_no_grep "^next address" out
+}
+
+run_tests
