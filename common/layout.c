@@ -524,9 +524,20 @@ static int read_emulated(struct ms_ctx *c, struct ms_medium *m,
 			l->broken = 1;
 			l->break_lba = toc.break_lba;
 			memcpy(l->break_reason, toc.break_reason,
-			       sizeof(l->break_reason));
+			       sizeof(toc.break_reason));
 		}
-	}
+		if (toc.truncated) {
+			size_t n = strlen(l->break_reason);
+
+			snprintf(l->break_reason + n,
+				 sizeof(l->break_reason) - n,
+				 ": the %s is shorter than its newest "
+				 "descriptors say (it ends at block %llu, they "
+				 "name %u as the end)", m->kind ==
+				 MS_MEDIUM_FILE ? "file" : "medium",
+				 (unsigned long long)blocks, toc.head_size);
+			l->truncated = 1;
+		}	}
 	l->msc1 = 0;
 	set_space(m, l);
 	ret = finish_sessions(c, m, l);

@@ -59,8 +59,9 @@ struct ms_layout {
 	uint8_t fp[MS_FP_LEN];
 	int damaged;			/* drive: the next track is damaged */
 	int broken;			/* the session chain is damaged */
+	int truncated;			/* because the file ends too soon */
 	uint32_t break_lba;
-	char break_reason[256];
+	char break_reason[384];
 	int link_break;			/* first session whose link record is
 					   corrupt or names another base, 0 */
 	uint64_t blocks_read;		/* by ms_layout_read, for --verbose */

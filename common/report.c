@@ -95,7 +95,8 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 			print_link(f, &s->link);
 	} else {
 		if ((l->status == MS_STATUS_APPENDABLE ||
-		     l->status == MS_STATUS_BLANK) && !l->damaged) {
+		     l->status == MS_STATUS_BLANK) && !l->damaged &&
+		    !l->broken) {
 			fprintf(f, "%-14s%u\n", "next address", l->nwa);
 			print_blocks(f, "free", l->free_blocks);
 		}
@@ -212,8 +213,14 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 	ms_json_string(&j, "status", ms_status_name(l->status));
 	ms_json_uint(&j, "msc1", l->msc1);
 	ms_json_uint(&j, "last_session_start", l->last_start);
-	ms_json_uint(&j, "next_writable", l->nwa);
-	ms_json_uint(&j, "free_blocks", l->free_blocks);
+	if (l->broken || l->damaged) {
+		/* no address a session could be written at */
+		ms_json_null(&j, "next_writable");
+		ms_json_null(&j, "free_blocks");
+	} else {
+		ms_json_uint(&j, "next_writable", l->nwa);
+		ms_json_uint(&j, "free_blocks", l->free_blocks);
+	}
 	ms_json_uint(&j, "capacity_blocks", l->capacity_blocks);
 	ms_json_uint(&j, "next_session_overhead_blocks", l->overhead_blocks);
 	if (l->has_fp) {

@@ -107,4 +107,24 @@ t_sound_chain_is_quiet() {
 	assert_eq "true true" "$(jq -r '[.sessions[1,2].link.matches_base] | join(" ")' out)" "matches"
 }
 
+t_truncated_file_is_named_and_has_no_nwa() {
+	disc disc.iso 3
+	s3=$(starts disc.iso | sed -n 3p)
+	truncate -s $(( (s3 + 4) * 2048 )) disc.iso
+	expect_exit 1 lsms disc.iso
+	assert_grep "the file is shorter than its newest descriptors say (it ends at block $((s3 + 4)), they name [0-9]* as the end)" err
+	assert_grep "^chain .*the file is shorter" out
+	assert_no_grep "^next address" out
+	assert_no_grep "^free" out
+	expect_exit 1 lsms -j disc.iso
+	assert_eq null "$(jq -r .next_writable out)" "next_writable"
+	assert_eq null "$(jq -r .free_blocks out)" "free_blocks"
+	assert_eq 2 "$(jq '.sessions | length' out)" "whole sessions"
+	# cut before the last session starts
+	truncate -s $(( (s3 - 8) * 2048 )) disc.iso
+	expect_exit 1 lsms disc.iso
+	assert_grep "session 3 should start at block $s3.*file is shorter than its newest descriptors say (it ends at block $((s3 - 8))," err
+	assert_no_grep "^next address" out
+}
+
 run_tests
