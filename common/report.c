@@ -49,6 +49,11 @@ static void print_blocks(FILE *f, const char *label, uint64_t blocks)
 	fprintf(f, "%-14s%" PRIu64 " blocks (%s)\n", label, blocks, human);
 }
 
+static double mib(uint64_t blocks)
+{
+	return (double)blocks * MS_BLOCK / (1024.0 * 1024.0);
+}
+
 static void print_link(FILE *f, const struct ms_link *k)
 {
 	char fp[MS_FP_HEX_LEN + 1], created[32];
@@ -101,11 +106,11 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 			print_blocks(f, "free", l->free_blocks);
 		}
 		print_blocks(f, "capacity", l->capacity_blocks);
-		if (l->status == MS_STATUS_APPENDABLE ||
-		    l->status == MS_STATUS_BLANK)
-			fprintf(f, "%-14s%u blocks for the next session (%s)\n",
-				"overhead", l->overhead_blocks,
-				l->overhead_note);
+		if ((l->status == MS_STATUS_APPENDABLE ||
+		     l->status == MS_STATUS_BLANK) && !l->broken)
+			fprintf(f, "%-14s%u blocks (%.1f MiB) for the next "
+				"session (%s)\n", "overhead", l->overhead_blocks,
+				mib(l->overhead_blocks), l->overhead_note);
 		if (l->has_fp) {
 			ms_hex(l->fp, MS_FP_LEN, fp);
 			fprintf(f, "%-14s%s\n", "fingerprint", fp);

@@ -36,4 +36,14 @@ t_closed_cd_r_has_a_fingerprint_and_no_overhead() {
 	assert_no_grep "^next address" out
 }
 
+# IMAPI speaks of about 21 MB for the first CD session, 11 for later ones
+t_overhead_in_mib_as_well_as_blocks() {
+	new_disc cd cd-r 100000
+	expect_ok on cd lsms "$DEV"
+	assert_grep '^overhead *11402 blocks (22.3 MiB) for the next session' out
+	burn cd 1
+	expect_ok on cd lsms "$DEV"
+	assert_grep '^overhead *6902 blocks (13.5 MiB) for the next session' out
+}
+
 run_tests

@@ -319,7 +319,7 @@ Test(report, table_of_two_sessions)
 	assert_has(text, "next address  384\n");
 	assert_has(text, "free          1000 blocks (2.0 MiB)\n");
 	assert_has(text, "capacity      1384 blocks (2.7 MiB)\n");
-	assert_has(text, "overhead      0 blocks for the next session (none "
+	assert_has(text, "overhead      0 blocks (0.0 MiB) for the next session (none "
 		   "beyond 32-block alignment)\n");
 	assert_has(text, "fingerprint   00112233445566778899aabbccddeeff\n");
 	assert_has(text, "volume id");
