@@ -176,6 +176,7 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 		  struct ms_image *img, unsigned flags)
 {
 	uint64_t need;
+	uint32_t overhead;
 
 	switch (l->status) {
 	case MS_STATUS_CLOSED:
@@ -229,12 +230,14 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 			       "says %u", img->name,
 			       (unsigned long long)img->file_blocks,
 			       img->blocks);
-	need = (uint64_t)img->blocks + l->overhead_blocks;
+	overhead = flags & MS_BURN_CLOSE && !l->overwriteable ?
+		   l->closing_overhead_blocks : l->overhead_blocks;
+	need = (uint64_t)img->blocks + overhead;
 	if (need > l->free_blocks)
 		return ms_fail(c, MS_EXIT_NOSPACE,
 			       "image '%s' needs %u blocks plus %u of session "
 			       "overhead, but '%s' has %llu free", img->name,
-			       img->blocks, l->overhead_blocks, l->medium,
+			       img->blocks, overhead, l->medium,
 			       (unsigned long long)l->free_blocks);
 	return 0;
 }

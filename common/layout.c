@@ -90,6 +90,13 @@ uint32_t ms_overhead_blocks(int profile, int sessions, const char **note)
 	return (sessions == 0 ? o->first : o->later) + o->runout;
 }
 
+uint32_t ms_closing_overhead_blocks(int profile)
+{
+	const struct overhead *o = find_overhead(profile);
+
+	return o ? o->runout : 0;
+}
+
 uint32_t ms_next_nwa(int profile, int sessions, uint32_t start,
 		     uint32_t blocks)
 {
@@ -640,8 +647,14 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 	int ret;
 
 	memset(l, 0, sizeof(*l));
-	if (m->kind == MS_MEDIUM_SNAPSHOT)
-		return ms_snapshot_layout(c, m, l);
+	if (m->kind == MS_MEDIUM_SNAPSHOT) {
+		if (ms_snapshot_layout(c, m, l) < 0)
+			return -1;
+		if (l->status != MS_STATUS_CLOSED)
+			l->closing_overhead_blocks =
+				ms_closing_overhead_blocks(l->profile);
+		return 0;
+	}
 	l->medium = m->name;
 	l->kind = m->kind;
 	l->profile = m->profile;
@@ -657,8 +670,10 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 	}
 	l->overhead_blocks = ms_overhead_blocks(l->profile, l->nsessions,
 						&l->overhead_note);
+	l->closing_overhead_blocks = ms_closing_overhead_blocks(l->profile);
 	if (l->status == MS_STATUS_CLOSED) {
 		l->overhead_blocks = 0;
+		l->closing_overhead_blocks = 0;
 		l->overhead_note = "closed: no further session";
 	}
 	l->blocks_read = m->blocks_read - before;

@@ -55,6 +55,7 @@ struct ms_layout {
 	uint64_t capacity_blocks;
 	uint32_t overhead_blocks;	/* the next session's cost beyond data */
 	const char *overhead_note;
+	uint32_t closing_overhead_blocks; /* the same if it closes the disc */
 	int has_fp;
 	uint8_t fp[MS_FP_LEN];
 	int damaged;			/* drive: the next track is damaged */
@@ -90,6 +91,12 @@ const struct ms_session *ms_layout_session_at(const struct ms_layout *l,
  * already on the medium plus one.  note (may be NULL) explains the figure.
  */
 uint32_t ms_overhead_blocks(int profile, int sessions, const char **note);
+
+/*
+ * What a session that closes the disc costs beyond its data: no further
+ * lead-in or border follows it, only the run-out of its track (CD).
+ */
+uint32_t ms_closing_overhead_blocks(int profile);
 
 /*
  * Where the session after one of blocks written at start will begin, on a

@@ -111,6 +111,13 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 			fprintf(f, "%-14s%u blocks (%.1f MiB) for the next "
 				"session (%s)\n", "overhead", l->overhead_blocks,
 				mib(l->overhead_blocks), l->overhead_note);
+		if ((l->status == MS_STATUS_APPENDABLE ||
+		     l->status == MS_STATUS_BLANK) && !l->broken &&
+		    !l->overwriteable)
+			fprintf(f, "%-14s%u blocks (%.1f MiB) if the next "
+				"session closes the disc (burnms --close)\n",
+				"closing", l->closing_overhead_blocks,
+				mib(l->closing_overhead_blocks));
 		if (l->has_fp) {
 			ms_hex(l->fp, MS_FP_LEN, fp);
 			fprintf(f, "%-14s%s\n", "fingerprint", fp);
@@ -228,6 +235,8 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 	}
 	ms_json_uint(&j, "capacity_blocks", l->capacity_blocks);
 	ms_json_uint(&j, "next_session_overhead_blocks", l->overhead_blocks);
+	ms_json_uint(&j, "closing_overhead_blocks",
+		     l->closing_overhead_blocks);
 	if (l->has_fp) {
 		ms_hex(l->fp, MS_FP_LEN, fp);
 		ms_json_string(&j, "fingerprint", fp);

@@ -46,4 +46,30 @@ t_overhead_in_mib_as_well_as_blocks() {
 	assert_grep '^overhead *6902 blocks (13.5 MiB) for the next session' out
 }
 
+# Closing needs no further lead-in: an image that fits only then is
+# refused for appending (exit 5) and written with --close.
+t_image_that_fits_only_when_closing() {
+	new_disc small cd-r 4000
+	mkdir big && head -c 6000000 /dev/urandom >big/r
+	on small mkms -M "$DEV" -o big.iso big 2>/dev/null ||
+		fail "mkms exited $?"
+	blocks=$(( $(stat -c %s big.iso) / 2048 ))
+	json small
+	free=$(jq -r .free_blocks json.out)
+	[ $((blocks + 2)) -le "$free" ] && [ $((blocks + 11402)) -gt "$free" ] ||
+		fail "image of $blocks blocks, $free free: not the case tested"
+	assert_eq 2 "$(jq -r .closing_overhead_blocks json.out)" "closing"
+	expect_ok on small lsms "$DEV"
+	assert_grep '^closing *2 blocks (0.0 MiB) if the next session closes the disc' out
+	before=$(state_sum small)
+	expect_exit 5 on small burnms -d "$DEV" big.iso
+	assert_grep "plus 11402 of session overhead" err
+	assert_eq "$before" "$(state_sum small)" "disc after the refusal"
+	expect_ok on small burnms --dummy --close -d "$DEV" big.iso
+	expect_ok on small burnms --close -d "$DEV" big.iso
+	json small
+	assert_eq closed "$(jq -r .status json.out)" "status"
+	assert_eq "$blocks" "$(jq -r '.sessions[0].volume_blocks' json.out)" "size"
+}
+
 run_tests
