@@ -185,8 +185,9 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 			       "written", l->medium);
 	case MS_STATUS_UNSUITABLE:
 		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' holds a medium that cannot be written",
-			       l->medium);
+			       "'%s' holds a medium that cannot be written%s%s",
+			       l->medium, l->unsuitable_why ? ": " : "",
+			       l->unsuitable_why ? l->unsuitable_why : "");
 	case MS_STATUS_IMAGE:
 		return ms_fail(c, MS_EXIT_UNSUITABLE,
 			       "'%s' is a session image, not a medium",

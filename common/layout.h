@@ -56,6 +56,8 @@ struct ms_layout {
 	uint32_t overhead_blocks;	/* the next session's cost beyond data */
 	const char *overhead_note;
 	uint32_t closing_overhead_blocks; /* the same if it closes the disc */
+	int overhead_about;		/* an estimate: no drive measured */
+	const char *unsuitable_why;	/* why, for MS_STATUS_UNSUITABLE */
 	int has_fp;
 	uint8_t fp[MS_FP_LEN];
 	int damaged;			/* drive: the next track is damaged */
@@ -91,6 +93,19 @@ const struct ms_session *ms_layout_session_at(const struct ms_layout *l,
  * already on the medium plus one.  note (may be NULL) explains the figure.
  */
 uint32_t ms_overhead_blocks(int profile, int sessions, const char **note);
+
+/* A larger overhead from the environment is refused (2 GB). */
+#define MS_OVERHEAD_MAX		1000000
+
+/*
+ * 1 if that figure is an estimate (no drive was seen to report it): lsms
+ * says "about".  The environment variable MSTOOLS_SESSION_OVERHEAD
+ * (BLOCKS or FIRST,LATER) replaces the gap of write-once profiles.
+ */
+int ms_overhead_is_estimate(int profile, int sessions);
+
+/* 1 for media that take one session only (DVD-R DL). */
+int ms_profile_one_session(int profile);
 
 /*
  * What a session that closes the disc costs beyond its data: no further

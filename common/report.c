@@ -89,7 +89,11 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 	fprintf(f, "%-14s%s\n", "profile",
 		l->status == MS_STATUS_IMAGE ? "session image" :
 		l->profile_name);
-	fprintf(f, "%-14s%s\n", "status", ms_status_name(l->status));
+	if (l->unsuitable_why)
+		fprintf(f, "%-14s%s (%s)\n", "status", ms_status_name(l->status),
+			l->unsuitable_why);
+	else
+		fprintf(f, "%-14s%s\n", "status", ms_status_name(l->status));
 	fprintf(f, "%-14s%d\n", "sessions", l->nsessions);
 	if (l->status == MS_STATUS_IMAGE) {
 		const struct ms_session *s = &l->sessions[0];
@@ -108,9 +112,11 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 		print_blocks(f, "capacity", l->capacity_blocks);
 		if ((l->status == MS_STATUS_APPENDABLE ||
 		     l->status == MS_STATUS_BLANK) && !l->broken)
-			fprintf(f, "%-14s%u blocks (%.1f MiB) for the next "
-				"session (%s)\n", "overhead", l->overhead_blocks,
-				mib(l->overhead_blocks), l->overhead_note);
+			fprintf(f, "%-14s%s%u blocks (%.1f MiB) for the next "
+				"session (%s)\n", "overhead",
+				l->overhead_about ? "about " : "",
+				l->overhead_blocks, mib(l->overhead_blocks),
+				l->overhead_note);
 		if ((l->status == MS_STATUS_APPENDABLE ||
 		     l->status == MS_STATUS_BLANK) && !l->broken &&
 		    !l->overwriteable)
@@ -223,9 +229,11 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 		       "session image" : l->profile_name);
 	ms_json_uint(&j, "profile_number", (uint64_t)l->profile);
 	ms_json_string(&j, "status", ms_status_name(l->status));
+	if (l->unsuitable_why)
+		ms_json_string(&j, "unsuitable_reason", l->unsuitable_why);
 	ms_json_uint(&j, "msc1", l->msc1);
 	ms_json_uint(&j, "last_session_start", l->last_start);
-	if (l->broken || l->damaged) {
+	if (l->broken || l->damaged || l->status == MS_STATUS_UNSUITABLE) {
 		/* no address a session could be written at */
 		ms_json_null(&j, "next_writable");
 		ms_json_null(&j, "free_blocks");
@@ -235,6 +243,8 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 	}
 	ms_json_uint(&j, "capacity_blocks", l->capacity_blocks);
 	ms_json_uint(&j, "next_session_overhead_blocks", l->overhead_blocks);
+	ms_json_bool(&j, "overhead_estimate", l->overhead_about);
+	ms_json_string(&j, "overhead_note", l->overhead_note);
 	ms_json_uint(&j, "closing_overhead_blocks",
 		     l->closing_overhead_blocks);
 	if (l->has_fp) {

@@ -111,7 +111,9 @@ static int msinfo_refusal(const struct ms_layout *l)
 			     l->medium);
 		break;
 	default:
-		ms_cli_error("'%s' is not writable", l->medium);
+		ms_cli_error("'%s' is not writable%s%s", l->medium,
+			     l->unsuitable_why ? ": " : "",
+			     l->unsuitable_why ? l->unsuitable_why : "");
 	}
 	return MS_EXIT_UNSUITABLE;
 }
