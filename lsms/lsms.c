@@ -14,6 +14,7 @@
 #include "layout.h"
 #include "medium.h"
 #include "report.h"
+#include "safetext.h"
 #include "snapshot.h"
 
 enum output {
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
 	struct ms_medium *m = NULL;
 	struct ms_layout l;
 	struct ms_snapshot_stats st;
+	char safe[MS_SAFE_TEXT_MAX(sizeof(l.break_reason)) + 1];
 	int ch, i, ret = MS_EXIT_OK;
 
 	ms_cli_init("lsms", &c);
@@ -269,7 +271,8 @@ int main(int argc, char **argv)
 	}
 	if (l.broken) {
 		ms_cli_error("session chain of '%s' is broken at block %u: %s",
-			     o.medium, l.break_lba, l.break_reason);
+			     o.medium, l.break_lba,
+			     ms_safe_text(l.break_reason, safe, sizeof(safe)));
 		if (ret == MS_EXIT_OK)
 			ret = MS_EXIT_FAILURE;
 	}
@@ -279,7 +282,8 @@ int main(int argc, char **argv)
 		ms_cli_error("session chain of '%s' is broken at session %d "
 			     "(block %u): %s", o.medium, l.sessions[i].number,
 			     l.sessions[i].start,
-			     l.sessions[i].link_mismatch_why);
+			     ms_safe_text(l.sessions[i].link_mismatch_why, safe,
+					  sizeof(safe)));
 		if (ret == MS_EXIT_OK)
 			ret = MS_EXIT_FAILURE;
 	}
