@@ -176,6 +176,7 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 		  struct ms_image *img, unsigned flags)
 {
 	uint64_t need;
+	uint32_t overhead;
 
 	switch (l->status) {
 	case MS_STATUS_CLOSED:
@@ -184,8 +185,9 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 			       "written", l->medium);
 	case MS_STATUS_UNSUITABLE:
 		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' holds a medium that cannot be written",
-			       l->medium);
+			       "'%s' holds a medium that cannot be written%s%s",
+			       l->medium, l->unsuitable_why ? ": " : "",
+			       l->unsuitable_why ? l->unsuitable_why : "");
 	case MS_STATUS_IMAGE:
 		return ms_fail(c, MS_EXIT_UNSUITABLE,
 			       "'%s' is a session image, not a medium",
@@ -229,12 +231,14 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 			       "says %u", img->name,
 			       (unsigned long long)img->file_blocks,
 			       img->blocks);
-	need = (uint64_t)img->blocks + l->overhead_blocks;
+	overhead = flags & MS_BURN_CLOSE && !l->overwriteable ?
+		   l->closing_overhead_blocks : l->overhead_blocks;
+	need = (uint64_t)img->blocks + overhead;
 	if (need > l->free_blocks)
 		return ms_fail(c, MS_EXIT_NOSPACE,
 			       "image '%s' needs %u blocks plus %u of session "
 			       "overhead, but '%s' has %llu free", img->name,
-			       img->blocks, l->overhead_blocks, l->medium,
+			       img->blocks, overhead, l->medium,
 			       (unsigned long long)l->free_blocks);
 	return 0;
 }

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "safetext.h"
 
 void ms_json_init(struct ms_json *j, FILE *f)
 {
@@ -8,6 +9,11 @@ void ms_json_init(struct ms_json *j, FILE *f)
 	j->f = f;
 }
 
+/*
+ * JSON string escapes; a byte that does not start valid UTF-8 becomes
+ * U+FFFD.  Text from a medium is made safe before (safetext.h), so it
+ * never gets here with such bytes.
+ */
 static void put_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -28,10 +34,21 @@ static void put_string(FILE *f, const char *s)
 			fputs("\\t", f);
 			break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20) {
 				fprintf(f, "\\u%04x", *p);
-			else
+			} else if (*p >= 0x80) {
+				size_t n = ms_utf8_len((const char *)p);
+
+				/* the output stays UTF-8 whatever came in */
+				if (n == 0) {
+					fputs("\\ufffd", f);
+				} else {
+					fwrite(p, 1, n, f);
+					p += n - 1;
+				}
+			} else {
 				fputc(*p, f);
+			}
 		}
 	}
 	fputc('"', f);

@@ -1,4 +1,5 @@
 #include <libburn/libburn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,17 +9,20 @@
 #include "layout.h"
 #include "snapshot.h"
 #include "toc.h"
+#include "util.h"
 
 /*
- * What a session costs beyond its data, per profile (DESIGN 1.4).  On CD
- * the gap to the next NWA is lead-out + lead-in + pregap: 6750 + 4500 +
- * 150 after the first session, 2250 + 4500 + 150 after later ones, and
- * every TAO track ends in 2 unreadable run-out blocks; tracks are at least
- * 300 blocks.  DVD and BD write-once media leave the gap to the drive,
- * which reports the NWA: the figures below are typical ones (a DVD+R
- * session closure and the next introduction zone; DVD-R border zones, the
- * first larger; none on BD-R SRM), used to predict and to check space, and
- * tracks start on ECC blocks (16) or clusters (32).
+ * What a session costs beyond its data, per profile (DESIGN 1.4, with the
+ * source of each figure in doc/design.md and mstools(5)).  On CD the gap
+ * to the next NWA is lead-out + lead-in + pregap: 6750 + 4500 + 150 after
+ * the first session, 2250 + 4500 + 150 after later ones, and every TAO
+ * track ends in 2 unreadable run-out blocks; tracks are at least 300
+ * blocks.  On DVD and BD the drive reports the NWA; the figures are what
+ * drives were seen to report (READ TRACK INFORMATION traces): 2048 after
+ * every DVD+R session, 28688 after the first DVD-R border.  Where no trace
+ * exists (later DVD-R borders, BD-R SRM) the figure is an estimate, shown
+ * as "about", and MSTOOLS_SESSION_OVERHEAD may replace it.  Tracks start
+ * on ECC blocks (16) or clusters (32).
  */
 struct overhead {
 	int profile;
@@ -28,7 +32,11 @@ struct overhead {
 	uint32_t align;		/* the next track starts on a multiple */
 	uint32_t min_track;	/* shorter tracks are padded */
 	int overwriteable;
-	const char *note;
+	const char *first_note;
+	const char *later_note;
+	int first_about;	/* no drive measured: an estimate */
+	int later_about;
+	int one_session;	/* the medium takes one session only */
 };
 
 #define CD_FIRST_GAP	(6750 + 4500 + 150)
@@ -37,34 +45,60 @@ struct overhead {
 #define CD_MIN_TRACK	300
 #define DVD_ECC		16
 #define BD_CLUSTER	32
-#define DVDPR_GAP	4096
-#define DVDMR_GAP_FIRST	16384
-#define DVDMR_GAP_LATER	3072
+#define DVDPR_GAP	2048	/* measured, every session */
+#define DVDMR_GAP_FIRST	28688	/* measured, the first border */
+#define DVDMR_GAP_LATER	16384	/* no trace: conservative */
+#define BDR_GAP		0	/* no trace of SRM sessions */
 #define FILE_ALIGN	32
+
+#define OVERHEAD_ENV	"MSTOOLS_SESSION_OVERHEAD"
 
 static const char cd_note[] =
 	"lead-out, lead-in and pregap, plus 2 run-out blocks";
-static const char dvd_note[] =
-	"typical; the drive reports the NWA";
+static const char dvdpr_note[] =
+	"measured on drives: session closure and the next lead-in";
+static const char dvdmr_first_note[] =
+	"measured on drives: the first border";
+static const char dvdmr_later_note[] =
+	"no drive measured for later borders: a conservative figure; "
+	OVERHEAD_ENV " sets yours";
+static const char dvdmr_dl_note[] =
+	"DVD-R DL takes one session only";
+static const char bdr_note[] =
+	"no drive measured for BD-R sessions: none assumed; "
+	OVERHEAD_ENV " sets yours";
 static const char file_note[] =
 	"none beyond 32-block alignment";
+static const char env_note[] =
+	"set by " OVERHEAD_ENV;
+static const char env_bad_note[] =
+	OVERHEAD_ENV " is not BLOCKS or FIRST,LATER: ignored";
+
+#define DVDMR(p) { p, DVDMR_GAP_FIRST, DVDMR_GAP_LATER, 0, DVD_ECC, 0, 0, \
+		   dvdmr_first_note, dvdmr_later_note, 0, 1, 0 }
+#define DVDPR(p) { p, DVDPR_GAP, DVDPR_GAP, 0, DVD_ECC, 0, 0, dvdpr_note, \
+		   dvdpr_note, 0, 0, 0 }
+#define FILES(p) { p, 0, 0, 0, FILE_ALIGN, 0, 1, file_note, file_note, \
+		   0, 0, 0 }
 
 static const struct overhead overheads[] = {
 	{ 0x09, CD_FIRST_GAP, CD_LATER_GAP, CD_RUNOUT, 1, CD_MIN_TRACK, 0,
-	  cd_note },
+	  cd_note, cd_note, 0, 0, 0 },
 	{ 0x0a, CD_FIRST_GAP, CD_LATER_GAP, CD_RUNOUT, 1, CD_MIN_TRACK, 0,
-	  cd_note },
-	{ 0x11, DVDMR_GAP_FIRST, DVDMR_GAP_LATER, 0, DVD_ECC, 0, 0, dvd_note },
-	{ 0x14, DVDMR_GAP_FIRST, DVDMR_GAP_LATER, 0, DVD_ECC, 0, 0, dvd_note },
-	{ 0x15, DVDMR_GAP_FIRST, DVDMR_GAP_LATER, 0, DVD_ECC, 0, 0, dvd_note },
-	{ 0x1b, DVDPR_GAP, DVDPR_GAP, 0, DVD_ECC, 0, 0, dvd_note },
-	{ 0x2b, DVDPR_GAP, DVDPR_GAP, 0, DVD_ECC, 0, 0, dvd_note },
-	{ 0x41, 0, 0, 0, BD_CLUSTER, 0, 0, dvd_note },
-	{ 0x12, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
-	{ 0x13, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
-	{ 0x1a, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
-	{ 0x43, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
-	{ MS_PROFILE_STDIO, 0, 0, 0, FILE_ALIGN, 0, 1, file_note },
+	  cd_note, cd_note, 0, 0, 0 },
+	DVDMR(0x11),
+	DVDMR(0x14),
+	{ 0x15, 0, 0, 0, DVD_ECC, 0, 0, dvdmr_dl_note, dvdmr_dl_note, 0, 0,
+	  1 },
+	DVDPR(0x1b),
+	DVDPR(0x2b),
+	{ 0x41, BDR_GAP, BDR_GAP, 0, BD_CLUSTER, 0, 0, bdr_note, bdr_note, 1,
+	  1, 0 },
+	FILES(0x12),
+	FILES(0x13),
+	FILES(0x1a),
+	FILES(0x43),
+	FILES(MS_PROFILE_STDIO),
 };
 
 static const struct overhead *find_overhead(int profile)
@@ -77,15 +111,88 @@ static const struct overhead *find_overhead(int profile)
 	return NULL;
 }
 
+/*
+ * MSTOOLS_SESSION_OVERHEAD: BLOCKS, or FIRST,LATER, the gap a user measured
+ * on a drive.  Returns 1 (set), 0 (unset), -1 (malformed).
+ */
+static int env_gap(uint32_t *first, uint32_t *later)
+{
+	const char *v = getenv(OVERHEAD_ENV);
+	char buf[32], *comma;
+
+	if (!v || !*v)
+		return 0;
+	if (strlen(v) >= sizeof(buf))
+		return -1;
+	strcpy(buf, v);
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma = '\0';
+	if (ms_parse_u32(buf, first) < 0 || *first > MS_OVERHEAD_MAX)
+		return -1;
+	*later = *first;
+	if (comma && (ms_parse_u32(comma + 1, later) < 0 ||
+		      *later > MS_OVERHEAD_MAX))
+		return -1;
+	return 1;
+}
+
+/* The gap after a session on a write-once profile, and what it rests on. */
+static uint32_t gap(const struct overhead *o, int sessions, const char **note,
+		    int *about)
+{
+	uint32_t first, later;
+	int env = o->overwriteable || o->one_session ? 0 :
+		  env_gap(&first, &later);
+
+	if (about)
+		*about = 0;
+	if (env > 0) {
+		if (note)
+			*note = env_note;
+		return sessions == 0 ? first : later;
+	}
+	if (note)
+		*note = env < 0 ? env_bad_note :
+			sessions == 0 ? o->first_note : o->later_note;
+	if (about)
+		*about = sessions == 0 ? o->first_about : o->later_about;
+	return sessions == 0 ? o->first : o->later;
+}
+
 uint32_t ms_overhead_blocks(int profile, int sessions, const char **note)
 {
 	const struct overhead *o = find_overhead(profile);
 
 	if (note)
-		*note = o ? o->note : "unknown for this profile";
+		*note = "unknown for this profile";
 	if (!o)
 		return 0;
-	return (sessions == 0 ? o->first : o->later) + o->runout;
+	return gap(o, sessions, note, NULL) + o->runout;
+}
+
+int ms_overhead_is_estimate(int profile, int sessions)
+{
+	const struct overhead *o = find_overhead(profile);
+	int about = 0;
+
+	if (o)
+		gap(o, sessions, NULL, &about);
+	return about;
+}
+
+int ms_profile_one_session(int profile)
+{
+	const struct overhead *o = find_overhead(profile);
+
+	return o && o->one_session;
+}
+
+uint32_t ms_closing_overhead_blocks(int profile)
+{
+	const struct overhead *o = find_overhead(profile);
+
+	return o ? o->runout : 0;
 }
 
 uint32_t ms_next_nwa(int profile, int sessions, uint32_t start,
@@ -100,7 +207,7 @@ uint32_t ms_next_nwa(int profile, int sessions, uint32_t start,
 		blocks = o->min_track;
 	end = (uint64_t)start + blocks + o->runout;
 	end = (end + o->align - 1) / o->align * o->align;
-	end += sessions == 0 ? o->first : o->later;
+	end += gap(o, sessions, NULL, NULL);
 	return end > UINT32_MAX ? UINT32_MAX : (uint32_t)end;
 }
 
@@ -293,24 +400,122 @@ static int add_session(struct ms_ctx *c, struct ms_layout *l, uint32_t start,
 	return 0;
 }
 
-/* Details of every session, and the fingerprint of the last one. */
+static void mismatch(struct ms_layout *l, struct ms_session *s,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void mismatch(struct ms_layout *l, struct ms_session *s,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->link_mismatch_why, sizeof(s->link_mismatch_why), fmt,
+		  ap);
+	va_end(ap);
+	s->link_mismatch = 1;
+	if (!l->link_break)
+		l->link_break = s->number;
+}
+
+/*
+ * Hold session s's link record to the session b before it (NULL for the
+ * first), whose descriptor set is vdset: the record must name b's start,
+ * the address s starts at, and b's fingerprint as it is now.
+ */
+static int check_link(struct ms_ctx *c, struct ms_medium *m,
+		      struct ms_layout *l, struct ms_session *s,
+		      const struct ms_session *b, const uint8_t *vdset,
+		      int vdset_len)
+{
+	uint8_t fp[MS_FP_LEN];
+	char want[MS_FP_HEX_LEN + 1], now[MS_FP_HEX_LEN + 1];
+	const struct ms_link *k = &s->link;
+
+	if (s->link_state == MS_LINK_CORRUPT) {
+		mismatch(l, s, "its link record is damaged: %s", s->link_why);
+		return 0;
+	}
+	if (s->link_state != MS_LINK_FOUND)
+		return 0;
+	if (!b) {
+		if (!k->base_blank)
+			mismatch(l, s, "it was built to follow a session at "
+				 "block %u, but it is the first session",
+				 k->base_last);
+		return 0;
+	}
+	if (k->base_blank) {
+		mismatch(l, s, "it was built for a blank medium, but session "
+			 "%d comes before it", b->number);
+		return 0;
+	}
+	if (k->base_last != b->start) {
+		mismatch(l, s, "it was built to follow a session at block %u, "
+			 "but session %d starts at block %u", k->base_last,
+			 b->number, b->start);
+		return 0;
+	}
+	if (k->base_nwa != s->start) {
+		mismatch(l, s, "it was built for block %u, but it starts at "
+			 "block %u", k->base_nwa, s->start);
+		return 0;
+	}
+	if (k->base_sessions != (uint32_t)b->number) {
+		mismatch(l, s, "it was built for a medium of %u sessions, but "
+			 "%d come before it", k->base_sessions, b->number);
+		return 0;
+	}
+	if (vdset_len <= 0) {
+		mismatch(l, s, "the descriptors of session %d, its base, "
+			 "cannot be read", b->number);
+		return 0;
+	}
+	if (fingerprint(c, m, b, k->base_nwa, vdset, vdset_len, fp) < 0)
+		return -1;
+	if (memcmp(fp, k->base_fp, MS_FP_LEN)) {
+		ms_hex(k->base_fp, MS_FP_LEN, want);
+		ms_hex(fp, MS_FP_LEN, now);
+		mismatch(l, s, "session %d changed after this session was "
+			 "built on it: its fingerprint was %s and is now %s",
+			 b->number, want, now);
+	}
+	return 0;
+}
+
+/*
+ * Details of every session, each link record held to the session before
+ * it, and the fingerprint of the last session.
+ */
 static int finish_sessions(struct ms_ctx *c, struct ms_medium *m,
 			   struct ms_layout *l)
 {
-	uint8_t *vdset;
-	int i, n = 0, ret = -1;
+	uint8_t *vdset, *prev, *t;
+	int i, n = 0, pn = 0, ret = -1;
 
 	vdset = malloc((size_t)MS_VDSET_MAX * MS_BLOCK);
-	if (!vdset)
-		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	for (i = 0; i < l->nsessions; i++)
+	prev = malloc((size_t)MS_VDSET_MAX * MS_BLOCK);
+	if (!vdset || !prev) {
+		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < l->nsessions; i++) {
 		if (read_details(c, m, &l->sessions[i], vdset, &n) < 0)
 			goto out;
+		if (l->status != MS_STATUS_IMAGE &&
+		    check_link(c, m, l, &l->sessions[i],
+			       i ? &l->sessions[i - 1] : NULL, prev, pn) < 0)
+			goto out;
+		t = prev;
+		prev = vdset;
+		vdset = t;
+		pn = n;
+	}
 	if (l->nsessions > 0) {
 		l->last_start = l->sessions[l->nsessions - 1].start;
-		if (n > 0 && l->status == MS_STATUS_APPENDABLE) {
+		if (pn > 0 && (l->status == MS_STATUS_APPENDABLE ||
+			       l->status == MS_STATUS_CLOSED)) {
 			if (fingerprint(c, m, &l->sessions[l->nsessions - 1],
-					l->nwa, vdset, n, l->fp) < 0)
+					l->nwa, prev, pn, l->fp) < 0)
 				goto out;
 			l->has_fp = 1;
 		}
@@ -318,6 +523,7 @@ static int finish_sessions(struct ms_ctx *c, struct ms_medium *m,
 	ret = 0;
 out:
 	free(vdset);
+	free(prev);
 	return ret;
 }
 
@@ -423,9 +629,20 @@ static int read_emulated(struct ms_ctx *c, struct ms_medium *m,
 			l->broken = 1;
 			l->break_lba = toc.break_lba;
 			memcpy(l->break_reason, toc.break_reason,
-			       sizeof(l->break_reason));
+			       sizeof(toc.break_reason));
 		}
-	}
+		if (toc.truncated) {
+			size_t n = strlen(l->break_reason);
+
+			snprintf(l->break_reason + n,
+				 sizeof(l->break_reason) - n,
+				 ": the %s is shorter than its newest "
+				 "descriptors say (it ends at block %llu, they "
+				 "name %u as the end)", m->kind ==
+				 MS_MEDIUM_FILE ? "file" : "medium",
+				 (unsigned long long)blocks, toc.head_size);
+			l->truncated = 1;
+		}	}
 	l->msc1 = 0;
 	set_space(m, l);
 	ret = finish_sessions(c, m, l);
@@ -528,8 +745,16 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 	int ret;
 
 	memset(l, 0, sizeof(*l));
-	if (m->kind == MS_MEDIUM_SNAPSHOT)
-		return ms_snapshot_layout(c, m, l);
+	if (m->kind == MS_MEDIUM_SNAPSHOT) {
+		if (ms_snapshot_layout(c, m, l) < 0)
+			return -1;
+		if (l->status != MS_STATUS_CLOSED)
+			l->closing_overhead_blocks =
+				ms_closing_overhead_blocks(l->profile);
+		l->overhead_about = ms_overhead_is_estimate(l->profile,
+							    l->nsessions);
+		return 0;
+	}
 	l->medium = m->name;
 	l->kind = m->kind;
 	l->profile = m->profile;
@@ -545,6 +770,20 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 	}
 	l->overhead_blocks = ms_overhead_blocks(l->profile, l->nsessions,
 						&l->overhead_note);
+	l->closing_overhead_blocks = ms_closing_overhead_blocks(l->profile);
+	l->overhead_about = ms_overhead_is_estimate(l->profile, l->nsessions);
+	if (ms_profile_one_session(l->profile) &&
+	    l->status == MS_STATUS_APPENDABLE && l->nsessions > 0) {
+		/* the drive may call it appendable; no drive can append */
+		l->status = MS_STATUS_UNSUITABLE;
+		l->unsuitable_why = "a DVD-R DL takes one session only: "
+				    "drives cannot append to it";
+	}
+	if (l->status == MS_STATUS_CLOSED) {
+		l->overhead_blocks = 0;
+		l->closing_overhead_blocks = 0;
+		l->overhead_note = "closed: no further session";
+	}
 	l->blocks_read = m->blocks_read - before;
 	return 0;
 }

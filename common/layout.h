@@ -34,6 +34,8 @@ struct ms_session {
 	int link_state;			/* enum ms_link_result */
 	struct ms_link link;
 	char link_why[128];		/* when the record is corrupt */
+	int link_mismatch;		/* the record does not fit its base */
+	char link_mismatch_why[192];	/* or is corrupt: why, in words */
 };
 
 struct ms_layout {
@@ -53,12 +55,18 @@ struct ms_layout {
 	uint64_t capacity_blocks;
 	uint32_t overhead_blocks;	/* the next session's cost beyond data */
 	const char *overhead_note;
+	uint32_t closing_overhead_blocks; /* the same if it closes the disc */
+	int overhead_about;		/* an estimate: no drive measured */
+	const char *unsuitable_why;	/* why, for MS_STATUS_UNSUITABLE */
 	int has_fp;
 	uint8_t fp[MS_FP_LEN];
 	int damaged;			/* drive: the next track is damaged */
 	int broken;			/* the session chain is damaged */
+	int truncated;			/* because the file ends too soon */
 	uint32_t break_lba;
-	char break_reason[256];
+	char break_reason[384];
+	int link_break;			/* first session whose link record is
+					   corrupt or names another base, 0 */
 	uint64_t blocks_read;		/* by ms_layout_read, for --verbose */
 	const char *snapshot_of;	/* a snapshot's medium, else NULL */
 	int64_t snapshot_taken;
@@ -85,6 +93,25 @@ const struct ms_session *ms_layout_session_at(const struct ms_layout *l,
  * already on the medium plus one.  note (may be NULL) explains the figure.
  */
 uint32_t ms_overhead_blocks(int profile, int sessions, const char **note);
+
+/* A larger overhead from the environment is refused (2 GB). */
+#define MS_OVERHEAD_MAX		1000000
+
+/*
+ * 1 if that figure is an estimate (no drive was seen to report it): lsms
+ * says "about".  The environment variable MSTOOLS_SESSION_OVERHEAD
+ * (BLOCKS or FIRST,LATER) replaces the gap of write-once profiles.
+ */
+int ms_overhead_is_estimate(int profile, int sessions);
+
+/* 1 for media that take one session only (DVD-R DL). */
+int ms_profile_one_session(int profile);
+
+/*
+ * What a session that closes the disc costs beyond its data: no further
+ * lead-in or border follows it, only the run-out of its track (CD).
+ */
+uint32_t ms_closing_overhead_blocks(int profile);
 
 /*
  * Where the session after one of blocks written at start will begin, on a

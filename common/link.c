@@ -90,6 +90,41 @@ static int parse_field(struct ms_link *l, const char *key, const char *val,
 	return -1;
 }
 
+/* Addresses within ISO 9660's reach, compared before any sum is formed. */
+static int check_limits(const struct ms_link *l, char *why, size_t whylen)
+{
+	static const char *names[] = { "start", "blocks", "base_last",
+				       "base_nwa" };
+	const uint32_t vals[] = { l->start, l->blocks, l->base_last,
+				  l->base_nwa };
+	size_t i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		if (vals[i] > MS_LINK_MAX_BLOCK) {
+			if (why)
+				snprintf(why, whylen, "%s=%u is beyond the "
+					 "largest ISO 9660 block address %u",
+					 names[i], vals[i], MS_LINK_MAX_BLOCK);
+			return MS_LINK_CORRUPT;
+		}
+	if (l->blocks > MS_LINK_MAX_BLOCK - l->start) {
+		if (why)
+			snprintf(why, whylen, "an image of %u blocks at block "
+				 "%u would end beyond the largest ISO 9660 "
+				 "block address %u", l->blocks, l->start,
+				 MS_LINK_MAX_BLOCK);
+		return MS_LINK_CORRUPT;
+	}
+	if (!l->base_blank && l->base_last >= l->base_nwa) {
+		if (why)
+			snprintf(why, whylen, "its base's last session starts "
+				 "at block %u, not before its next writable "
+				 "address %u", l->base_last, l->base_nwa);
+		return MS_LINK_CORRUPT;
+	}
+	return MS_LINK_FOUND;
+}
+
 int ms_link_parse(const uint8_t *blk, struct ms_link *l, char *why,
 		  size_t whylen)
 {
@@ -139,7 +174,7 @@ int ms_link_parse(const uint8_t *blk, struct ms_link *l, char *why,
 		return why_set(why, whylen, "fields missing");
 	if (l->blocks == 0)
 		return why_set(why, whylen, "an image of zero blocks");
-	return MS_LINK_FOUND;
+	return check_limits(l, why, whylen);
 }
 
 void ms_fingerprint(uint32_t start, uint32_t nwa, const uint8_t *vdset,

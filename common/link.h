@@ -31,6 +31,15 @@
 #include "iso9660.h"
 
 #define MS_LINK_MAGIC		"mstools_link_v1 "
+/*
+ * The highest block address a record may name: ISO 9660 sizes and
+ * addresses are 32-bit, and readers (the Linux kernel, libisofs, the
+ * emulated TOC walk) take them as signed, so every address and every
+ * start + blocks must stay below 2^31 - 16.  Checked before any
+ * arithmetic on them.
+ */
+#define MS_LINK_MAX_BLOCK	0x7ffffff0u
+
 #define MS_FP_LEN		16
 #define MS_FP_HEX_LEN		(2 * MS_FP_LEN)
 
@@ -57,7 +66,9 @@ enum ms_link_result {
 
 /*
  * Parse a block.  On MS_LINK_CORRUPT, why (if not NULL) says what is
- * wrong.
+ * wrong.  A record whose addresses pass MS_LINK_MAX_BLOCK, whose image
+ * would end past it, or whose base's last session does not start before
+ * its NWA is corrupt.
  */
 int ms_link_parse(const uint8_t *blk, struct ms_link *l, char *why,
 		  size_t whylen);

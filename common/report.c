@@ -4,7 +4,12 @@
 
 #include "json.h"
 #include "report.h"
+#include "safetext.h"
 #include "util.h"
+
+/* A string from a medium, made safe for a terminal (safetext.h). */
+#define SAFE(s, buf)	ms_safe_text((s), (buf), sizeof(buf))
+#define SAFE_BUF	(MS_SAFE_TEXT_MAX(4096) + 1)
 
 static const char *kind_name(const struct ms_layout *l)
 {
@@ -34,9 +39,11 @@ void ms_link_summary(const struct ms_layout *l, const struct ms_session *s,
 	}
 	base = ms_layout_session_at(l, s->link.base_last);
 	if (base && base != s)
-		snprintf(buf, size, "session %d", base->number);
+		snprintf(buf, size, "session %d%s", base->number,
+			 s->link_mismatch ? ", BROKEN" : "");
 	else
-		snprintf(buf, size, "block %u", s->link.base_last);
+		snprintf(buf, size, "block %u%s", s->link.base_last,
+			 s->link_mismatch ? ", BROKEN" : "");
 }
 
 static void print_blocks(FILE *f, const char *label, uint64_t blocks)
@@ -47,9 +54,15 @@ static void print_blocks(FILE *f, const char *label, uint64_t blocks)
 	fprintf(f, "%-14s%" PRIu64 " blocks (%s)\n", label, blocks, human);
 }
 
+static double mib(uint64_t blocks)
+{
+	return (double)blocks * MS_BLOCK / (1024.0 * 1024.0);
+}
+
 static void print_link(FILE *f, const struct ms_link *k)
 {
 	char fp[MS_FP_HEX_LEN + 1], created[32];
+	char safe[MS_SAFE_TEXT_MAX(MS_VD_VOLUME_ID_LEN) + 1];
 
 	ms_hex(k->base_fp, MS_FP_LEN, fp);
 	ms_time_format(k->created, created, sizeof(created));
@@ -63,26 +76,31 @@ static void print_link(FILE *f, const struct ms_link *k)
 		"built for", k->base_sessions, k->base_sessions == 1 ? "" : "s",
 		k->base_last, k->base_nwa);
 	fprintf(f, "%-14s%s (volume id '%s')\n", "base print", fp,
-		k->base_volid);
+		SAFE(k->base_volid, safe));
 }
 
 void ms_report_table(FILE *f, const struct ms_layout *l)
 {
 	char fp[MS_FP_HEX_LEN + 1], created[32], link[32];
+	char safe[SAFE_BUF];
 	int i;
 
-	fprintf(f, "%-14s%s\n", "medium", l->medium);
+	fprintf(f, "%-14s%s\n", "medium", SAFE(l->medium, safe));
 	if (l->snapshot_of) {
 		char taken[32];
 
 		ms_time_format(l->snapshot_taken, taken, sizeof(taken));
 		fprintf(f, "%-14s%s, taken %s\n", "snapshot of",
-			l->snapshot_of, taken);
+			SAFE(l->snapshot_of, safe), taken);
 	}
 	fprintf(f, "%-14s%s\n", "profile",
 		l->status == MS_STATUS_IMAGE ? "session image" :
-		l->profile_name);
-	fprintf(f, "%-14s%s\n", "status", ms_status_name(l->status));
+		SAFE(l->profile_name, safe));
+	if (l->unsuitable_why)
+		fprintf(f, "%-14s%s (%s)\n", "status", ms_status_name(l->status),
+			l->unsuitable_why);
+	else
+		fprintf(f, "%-14s%s\n", "status", ms_status_name(l->status));
 	fprintf(f, "%-14s%d\n", "sessions", l->nsessions);
 	if (l->status == MS_STATUS_IMAGE) {
 		const struct ms_session *s = &l->sessions[0];
@@ -93,16 +111,26 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 			print_link(f, &s->link);
 	} else {
 		if ((l->status == MS_STATUS_APPENDABLE ||
-		     l->status == MS_STATUS_BLANK) && !l->damaged) {
+		     l->status == MS_STATUS_BLANK) && !l->damaged &&
+		    !l->broken) {
 			fprintf(f, "%-14s%u\n", "next address", l->nwa);
 			print_blocks(f, "free", l->free_blocks);
 		}
 		print_blocks(f, "capacity", l->capacity_blocks);
-		if (l->status == MS_STATUS_APPENDABLE ||
-		    l->status == MS_STATUS_BLANK)
-			fprintf(f, "%-14s%u blocks for the next session (%s)\n",
-				"overhead", l->overhead_blocks,
+		if ((l->status == MS_STATUS_APPENDABLE ||
+		     l->status == MS_STATUS_BLANK) && !l->broken)
+			fprintf(f, "%-14s%s%u blocks (%.1f MiB) for the next "
+				"session (%s)\n", "overhead",
+				l->overhead_about ? "about " : "",
+				l->overhead_blocks, mib(l->overhead_blocks),
 				l->overhead_note);
+		if ((l->status == MS_STATUS_APPENDABLE ||
+		     l->status == MS_STATUS_BLANK) && !l->broken &&
+		    !l->overwriteable)
+			fprintf(f, "%-14s%u blocks (%.1f MiB) if the next "
+				"session closes the disc (burnms --close)\n",
+				"closing", l->closing_overhead_blocks,
+				mib(l->closing_overhead_blocks));
 		if (l->has_fp) {
 			ms_hex(l->fp, MS_FP_LEN, fp);
 			fprintf(f, "%-14s%s\n", "fingerprint", fp);
@@ -113,7 +141,12 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 			"write): no NWA\n", "warning");
 	if (l->broken)
 		fprintf(f, "%-14sbroken at block %u: %s\n", "chain",
-			l->break_lba, l->break_reason);
+			l->break_lba, SAFE(l->break_reason, safe));
+	for (i = 0; i < l->nsessions; i++)
+		if (l->sessions[i].link_mismatch)
+			fprintf(f, "%-14sbroken at session %d: %s\n", "chain",
+				l->sessions[i].number,
+				SAFE(l->sessions[i].link_mismatch_why, safe));
 	if (!l->nsessions)
 		return;
 	fprintf(f, "\n%7s %10s %10s %10s  %-32s %-6s %-3s %-20s  %s\n",
@@ -127,7 +160,8 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 		fprintf(f, "%7d %10u %10u %10u  %-32s %-6s %-3s %-20s  %s\n",
 			s->number, s->start, s->blocks,
 			s->blocks ? s->start + s->blocks - 1 : s->start,
-			s->readable ? s->volume_id : "(unreadable)",
+			s->readable ? SAFE(s->volume_id, safe) :
+			"(unreadable)",
 			s->joliet ? "yes" : "no", s->rockridge ? "yes" : "no",
 			created, link);
 	}
@@ -143,7 +177,7 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 static void json_link(struct ms_json *j, const struct ms_layout *l,
 		      const struct ms_session *s)
 {
-	char fp[MS_FP_HEX_LEN + 1], created[32];
+	char fp[MS_FP_HEX_LEN + 1], created[32], safe[SAFE_BUF];
 	const struct ms_session *base;
 
 	if (s->link_state == MS_LINK_ABSENT) {
@@ -153,10 +187,14 @@ static void json_link(struct ms_json *j, const struct ms_layout *l,
 	ms_json_object(j, "link");
 	ms_json_bool(j, "valid", s->link_state == MS_LINK_FOUND);
 	if (s->link_state == MS_LINK_CORRUPT) {
-		ms_json_string(j, "error", s->link_why);
+		ms_json_string(j, "error", SAFE(s->link_why, safe));
 		ms_json_end_object(j);
 		return;
 	}
+	ms_json_bool(j, "matches_base", !s->link_mismatch);
+	if (s->link_mismatch)
+		ms_json_string(j, "mismatch",
+			       SAFE(s->link_mismatch_why, safe));
 	ms_hex(s->link.base_fp, MS_FP_LEN, fp);
 	ms_time_format(s->link.created, created, sizeof(created));
 	ms_json_uint(j, "start", s->link.start);
@@ -166,7 +204,7 @@ static void json_link(struct ms_json *j, const struct ms_layout *l,
 	ms_json_uint(j, "base_nwa", s->link.base_nwa);
 	ms_json_uint(j, "base_sessions", s->link.base_sessions);
 	ms_json_string(j, "base_fp", fp);
-	ms_json_string(j, "base_volid", s->link.base_volid);
+	ms_json_string(j, "base_volid", SAFE(s->link.base_volid, safe));
 	ms_json_string(j, "created", created);
 	base = s->link.base_blank ? NULL :
 	       ms_layout_session_at(l, s->link.base_last);
@@ -180,7 +218,7 @@ static void json_link(struct ms_json *j, const struct ms_layout *l,
 void ms_report_json(FILE *f, const struct ms_layout *l)
 {
 	struct ms_json j;
-	char fp[MS_FP_HEX_LEN + 1], created[32];
+	char fp[MS_FP_HEX_LEN + 1], created[32], safe[SAFE_BUF];
 	int i;
 
 	ms_json_init(&j, f);
@@ -192,20 +230,32 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 
 		ms_time_format(l->snapshot_taken, taken, sizeof(taken));
 		ms_json_object(&j, "snapshot");
-		ms_json_string(&j, "of", l->snapshot_of);
+		ms_json_string(&j, "of", SAFE(l->snapshot_of, safe));
 		ms_json_string(&j, "taken", taken);
 		ms_json_end_object(&j);
 	}
 	ms_json_string(&j, "profile", l->status == MS_STATUS_IMAGE ?
-		       "session image" : l->profile_name);
+		       "session image" : SAFE(l->profile_name, safe));
 	ms_json_uint(&j, "profile_number", (uint64_t)l->profile);
 	ms_json_string(&j, "status", ms_status_name(l->status));
+	if (l->unsuitable_why)
+		ms_json_string(&j, "unsuitable_reason", l->unsuitable_why);
 	ms_json_uint(&j, "msc1", l->msc1);
 	ms_json_uint(&j, "last_session_start", l->last_start);
-	ms_json_uint(&j, "next_writable", l->nwa);
-	ms_json_uint(&j, "free_blocks", l->free_blocks);
+	if (l->broken || l->damaged || l->status == MS_STATUS_UNSUITABLE) {
+		/* no address a session could be written at */
+		ms_json_null(&j, "next_writable");
+		ms_json_null(&j, "free_blocks");
+	} else {
+		ms_json_uint(&j, "next_writable", l->nwa);
+		ms_json_uint(&j, "free_blocks", l->free_blocks);
+	}
 	ms_json_uint(&j, "capacity_blocks", l->capacity_blocks);
 	ms_json_uint(&j, "next_session_overhead_blocks", l->overhead_blocks);
+	ms_json_bool(&j, "overhead_estimate", l->overhead_about);
+	ms_json_string(&j, "overhead_note", l->overhead_note);
+	ms_json_uint(&j, "closing_overhead_blocks",
+		     l->closing_overhead_blocks);
 	if (l->has_fp) {
 		ms_hex(l->fp, MS_FP_LEN, fp);
 		ms_json_string(&j, "fingerprint", fp);
@@ -214,11 +264,19 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 	}
 	ms_json_bool(&j, "damaged", l->damaged);
 	ms_json_object(&j, "chain");
-	ms_json_bool(&j, "complete", !l->broken);
+	ms_json_bool(&j, "complete", !l->broken && !l->link_break);
 	if (l->broken) {
 		ms_json_uint(&j, "break_block", l->break_lba);
-		ms_json_string(&j, "reason", l->break_reason);
+		ms_json_string(&j, "reason", SAFE(l->break_reason, safe));
+	} else if (l->link_break) {
+		const struct ms_session *s = &l->sessions[l->link_break - 1];
+
+		ms_json_uint(&j, "break_block", s->start);
+		ms_json_string(&j, "reason",
+			       SAFE(s->link_mismatch_why, safe));
 	}
+	if (l->link_break)
+		ms_json_uint(&j, "break_session", (uint64_t)l->link_break);
 	ms_json_end_object(&j);
 	ms_json_array(&j, "sessions");
 	for (i = 0; i < l->nsessions; i++) {
@@ -233,7 +291,8 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 		ms_json_uint(&j, "volume_blocks", s->volume_blocks);
 		ms_json_uint(&j, "tracks", (uint64_t)s->tracks);
 		if (s->readable)
-			ms_json_string(&j, "volume_id", s->volume_id);
+			ms_json_string(&j, "volume_id",
+				       SAFE(s->volume_id, safe));
 		else
 			ms_json_null(&j, "volume_id");
 		ms_json_bool(&j, "joliet", s->joliet > 0);
@@ -375,7 +434,7 @@ void ms_report_map(FILE *f, const struct ms_layout *l, int width)
 {
 	struct region r[64];
 	uint64_t end = l->capacity_blocks, used;
-	char human[32];
+	char human[32], safe[SAFE_BUF], safe2[SAFE_BUF];
 	int n, drawn;
 
 	if (width < 20)
@@ -391,8 +450,9 @@ void ms_report_map(FILE *f, const struct ms_layout *l, int width)
 	}
 	ms_human_blocks(end, human, sizeof(human));
 	fprintf(f, "%s: %s, %s, %d session%s, %" PRIu64 " blocks (%s)\n",
-		l->medium, l->status == MS_STATUS_IMAGE ? "session image" :
-		l->profile_name, ms_status_name(l->status), l->nsessions,
+		SAFE(l->medium, safe), l->status == MS_STATUS_IMAGE ?
+		"session image" : SAFE(l->profile_name, safe2),
+		ms_status_name(l->status), l->nsessions,
 		l->nsessions == 1 ? "" : "s", end, human);
 	n = build_regions(l, end, r, 64, &drawn);
 	if (drawn < l->nsessions)

@@ -161,6 +161,8 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 			if (toc->count == 0)
 				break;
 			if (past_end)
+				toc->truncated = 1;
+			if (past_end)
 				set_break(toc, lba + MS_VD_FIRST,
 					  "session %d should start at block "
 					  "%u, but the medium ends at block "
@@ -191,6 +193,7 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 			break;
 		}
 		if ((uint64_t)start + size > medium_blocks) {
+			toc->truncated = 1;
 			set_break(toc, start + MS_VD_FIRST,
 				  "session %d at block %u needs %u blocks, "
 				  "but the medium ends at block %llu",
@@ -208,6 +211,7 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 		/* no session at 32: a plain image with its session at 0 */
 		toc->kind = MS_TOC_PLAIN;
 		if (toc->head_size > medium_blocks) {
+			toc->truncated = 1;
 			set_break(toc, MS_VD_FIRST,
 				  "the image needs %u blocks, but the medium "
 				  "ends at block %llu", toc->head_size,

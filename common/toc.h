@@ -45,6 +45,7 @@ struct ms_toc {
 	int count, capacity;
 	struct ms_toc_entry *entries;
 	int broken;		/* the chain ends before head_size */
+	int truncated;		/* because the medium ends before it */
 	uint32_t break_lba;
 	char break_reason[256];
 };

@@ -1,9 +1,12 @@
 /*
  * lsms: show the session layout of a disc, a disc file or a session image.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -11,6 +14,7 @@
 #include "layout.h"
 #include "medium.h"
 #include "report.h"
+#include "safetext.h"
 #include "snapshot.h"
 
 enum output {
@@ -67,6 +71,8 @@ static void help(void)
 	       "  -m, --msinfo      print msc1,nwa like cdrecord -msinfo\n"
 	       "      --export file save a snapshot for building sessions "
 	       "offline\n"
+	       "                    (replaces only a snapshot or an empty "
+	       "file)\n"
 	       "      --map         draw the medium to scale\n"
 	       "      --progress=when  auto, always or never\n"
 	       "  -q, --quiet       no warnings\n"
@@ -106,9 +112,53 @@ static int msinfo_refusal(const struct ms_layout *l)
 			     l->medium);
 		break;
 	default:
-		ms_cli_error("'%s' is not writable", l->medium);
+		ms_cli_error("'%s' is not writable%s%s", l->medium,
+			     l->unsuitable_why ? ": " : "",
+			     l->unsuitable_why ? l->unsuitable_why : "");
 	}
 	return MS_EXIT_UNSUITABLE;
+}
+
+/*
+ * --export replaces its file: never when that file is a disc.  Refused
+ * (exit 2, before anything is read): the medium itself (same device and
+ * inode, also through stdio:), and any existing file that is not empty
+ * and not already a snapshot, which is what swapped arguments look like.
+ */
+static int export_refusal(const struct lsms *o)
+{
+	const char *medium = ms_medium_file_path(o->medium);
+	struct stat out, in;
+
+	if (stat(o->export, &out) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		ms_cli_error("cannot look at snapshot file '%s': %s",
+			     o->export, strerror(errno));
+		return MS_EXIT_FAILURE;
+	}
+	if (stat(medium, &in) == 0 && in.st_dev == out.st_dev &&
+	    in.st_ino == out.st_ino) {
+		ms_cli_error("--export '%s' is the medium '%s' itself: the "
+			     "snapshot file comes after --export, the medium "
+			     "last", o->export, o->medium);
+		return MS_EXIT_USAGE;
+	}
+	if (!S_ISREG(out.st_mode)) {
+		ms_cli_error("--export '%s' is not a regular file: the "
+			     "snapshot file comes after --export, the medium "
+			     "last", o->export);
+		return MS_EXIT_USAGE;
+	}
+	if (out.st_size > 0 && !ms_snapshot_is_file(o->export)) {
+		ms_cli_error("--export '%s' exists and is not a snapshot "
+			     "(a disc or an image?); lsms replaces only "
+			     "snapshots: the snapshot file comes after "
+			     "--export, the medium '%s' last", o->export,
+			     o->medium);
+		return MS_EXIT_USAGE;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -118,7 +168,8 @@ int main(int argc, char **argv)
 	struct ms_medium *m = NULL;
 	struct ms_layout l;
 	struct ms_snapshot_stats st;
-	int ch, ret = MS_EXIT_OK;
+	char safe[MS_SAFE_TEXT_MAX(sizeof(l.break_reason)) + 1];
+	int ch, i, ret = MS_EXIT_OK;
 
 	ms_cli_init("lsms", &c);
 	while ((ch = getopt_long(argc, argv, "hjmqv", longopts, NULL)) != -1) {
@@ -174,6 +225,11 @@ int main(int argc, char **argv)
 	}
 	o.medium = argv[0];
 	c.verbose = o.verbose;
+	if (o.output == OUT_EXPORT) {
+		ret = export_refusal(&o);
+		if (ret != MS_EXIT_OK)
+			return ret;
+	}
 
 	if (ms_medium_open(&c, o.medium, 0, &m) < 0 ||
 	    ms_layout_read(&c, m, &l) < 0) {
@@ -215,7 +271,19 @@ int main(int argc, char **argv)
 	}
 	if (l.broken) {
 		ms_cli_error("session chain of '%s' is broken at block %u: %s",
-			     o.medium, l.break_lba, l.break_reason);
+			     o.medium, l.break_lba,
+			     ms_safe_text(l.break_reason, safe, sizeof(safe)));
+		if (ret == MS_EXIT_OK)
+			ret = MS_EXIT_FAILURE;
+	}
+	for (i = 0; i < l.nsessions; i++) {
+		if (!l.sessions[i].link_mismatch)
+			continue;
+		ms_cli_error("session chain of '%s' is broken at session %d "
+			     "(block %u): %s", o.medium, l.sessions[i].number,
+			     l.sessions[i].start,
+			     ms_safe_text(l.sessions[i].link_mismatch_why, safe,
+					  sizeof(safe)));
 		if (ret == MS_EXIT_OK)
 			ret = MS_EXIT_FAILURE;
 	}

@@ -329,8 +329,9 @@ static int plan(struct mkms *o, struct ms_ctx *c, const struct ms_layout *l,
 		break;
 	case MS_STATUS_UNSUITABLE:
 		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' holds a medium that cannot be written",
-			       l->medium);
+			       "'%s' holds a medium that cannot be written%s%s",
+			       l->medium, l->unsuitable_why ? ": " : "",
+			       l->unsuitable_why ? l->unsuitable_why : "");
 	default:
 		break;
 	}

@@ -135,10 +135,11 @@ Test(link, round_trip_extreme_numbers)
 	struct ms_link l;
 
 	sample(&l);
+	/* the largest addresses a record may name (test_link_limits.c) */
 	l.start = 0;
-	l.blocks = UINT32_MAX;
-	l.base_last = UINT32_MAX;
-	l.base_nwa = UINT32_MAX;
+	l.blocks = MS_LINK_MAX_BLOCK;
+	l.base_last = MS_LINK_MAX_BLOCK - 1;
+	l.base_nwa = MS_LINK_MAX_BLOCK;
 	l.base_sessions = UINT32_MAX;
 	memset(l.base_fp, 0xff, MS_FP_LEN);
 	l.created = 0;

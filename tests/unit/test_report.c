@@ -319,7 +319,7 @@ Test(report, table_of_two_sessions)
 	assert_has(text, "next address  384\n");
 	assert_has(text, "free          1000 blocks (2.0 MiB)\n");
 	assert_has(text, "capacity      1384 blocks (2.7 MiB)\n");
-	assert_has(text, "overhead      0 blocks for the next session (none "
+	assert_has(text, "overhead      0 blocks (0.0 MiB) for the next session (none "
 		   "beyond 32-block alignment)\n");
 	assert_has(text, "fingerprint   00112233445566778899aabbccddeeff\n");
 	assert_has(text, "volume id");
@@ -499,10 +499,10 @@ Test(report, overhead_per_profile)
 	assert_has(note, "lead-out");
 	cr_assert_eq(ms_overhead_blocks(0x09, 1, NULL), 2250u + 4500 + 150 + 2);
 	cr_assert_eq(ms_overhead_blocks(0x0a, 5, NULL), 6902u);
-	cr_assert_eq(ms_overhead_blocks(0x1b, 0, &note), 4096u);
-	assert_has(note, "drive");
-	cr_assert_eq(ms_overhead_blocks(0x11, 0, NULL), 16384u);
-	cr_assert_eq(ms_overhead_blocks(0x11, 1, NULL), 3072u);
+	cr_assert_eq(ms_overhead_blocks(0x1b, 0, &note), 2048u);
+	assert_has(note, "measured");
+	cr_assert_eq(ms_overhead_blocks(0x11, 0, NULL), 28688u);
+	cr_assert_eq(ms_overhead_blocks(0x11, 1, NULL), 16384u);
 	cr_assert_eq(ms_overhead_blocks(0x41, 3, NULL), 0u);
 	cr_assert_eq(ms_overhead_blocks(MS_PROFILE_STDIO, 2, &note), 0u);
 	assert_has(note, "32-block");
@@ -546,11 +546,11 @@ Test(overhead, next_nwa_per_profile)
 	/* CD-R: padded to 300, 2 run-out, then lead-out, lead-in, pregap */
 	cr_expect_eq(ms_next_nwa(0x09, 0, 0, 36), 0 + 300 + 2 + 11400);
 	cr_expect_eq(ms_next_nwa(0x09, 1, 11702, 5000), 11702 + 5002 + 6900);
-	/* DVD+R: to 16 blocks, then 4096 */
-	cr_expect_eq(ms_next_nwa(0x1b, 0, 0, 36), 48 + 4096);
+	/* DVD+R: to 16 blocks, then 2048 */
+	cr_expect_eq(ms_next_nwa(0x1b, 0, 0, 36), 48 + 2048);
 	/* DVD-R: the first border is larger */
-	cr_expect_eq(ms_next_nwa(0x11, 0, 0, 32), 32 + 16384);
-	cr_expect_eq(ms_next_nwa(0x11, 1, 16416, 33), 16416 + 48 + 3072);
+	cr_expect_eq(ms_next_nwa(0x11, 0, 0, 32), 32 + 28688);
+	cr_expect_eq(ms_next_nwa(0x11, 1, 28720, 33), 28720 + 48 + 16384);
 	/* BD-R: clusters of 32 */
 	cr_expect_eq(ms_next_nwa(0x41, 3, 96, 33), 96 + 64);
 	/* files: the emulated TOC's rounding to 32 */

@@ -29,7 +29,10 @@ static const struct profile_desc profiles[] = {
 	{ MSVD_PROFILE_CD_R, "cd-r", "CD-R" },
 	{ MSVD_PROFILE_CD_RW, "cd-rw", "CD-RW" },
 	{ MSVD_PROFILE_DVD_MINUS_R, "dvd-r", "DVD-R sequential recording" },
+	{ MSVD_PROFILE_DVD_MINUS_R_DL, "dvd-r-dl",
+	  "DVD-R/DL sequential recording" },
 	{ MSVD_PROFILE_DVD_PLUS_R, "dvd+r", "DVD+R" },
+	{ MSVD_PROFILE_DVD_PLUS_R_DL, "dvd+r-dl", "DVD+R/DL" },
 	{ MSVD_PROFILE_BD_R, "bd-r", "BD-R sequential recording" },
 };
 
@@ -662,6 +665,10 @@ static void finish_track(struct msvd_disc *d, struct msvd_track *t)
 			t->size = t->written;
 		d->next = align_up(t->start + t->size,
 				   track_alignment(d->profile));
+		/* an incremental DVD-R track ends in a link block */
+		if (d->profile == MSVD_PROFILE_DVD_MINUS_R &&
+		    !(t->flags & MSVD_TRACK_RESERVED))
+			d->next += MSVD_DVD_MINUS_R_LINK;
 	}
 	t->flags |= MSVD_TRACK_CLOSED;
 	t->flags &= ~(unsigned)MSVD_TRACK_DAMAGED;
@@ -695,9 +702,11 @@ static uint32_t session_gap(const struct msvd_disc *d, uint32_t leadout)
 			MSVD_CD_LEADOUT_NEXT) + MSVD_CD_LEADIN +
 		       MSVD_CD_PREGAP;
 	case MSVD_PROFILE_DVD_PLUS_R:
+	case MSVD_PROFILE_DVD_PLUS_R_DL:
 		pad = align_up(leadout, MSVD_DVD_ECC_BLOCKS) - leadout;
 		return pad + MSVD_DVD_PLUS_R_GAP;
 	case MSVD_PROFILE_DVD_MINUS_R:
+	case MSVD_PROFILE_DVD_MINUS_R_DL:
 		pad = align_up(leadout, MSVD_DVD_ECC_BLOCKS) - leadout;
 		return pad + (d->sessions == 1 ? MSVD_DVD_MINUS_R_GAP_FIRST :
 			      MSVD_DVD_MINUS_R_GAP_NEXT);

@@ -23,12 +23,16 @@
 #define MSVD_PROFILE_CD_R	0x0009
 #define MSVD_PROFILE_CD_RW	0x000a
 #define MSVD_PROFILE_DVD_MINUS_R 0x0011
+#define MSVD_PROFILE_DVD_MINUS_R_DL 0x0015
 #define MSVD_PROFILE_DVD_PLUS_R	0x001b
+#define MSVD_PROFILE_DVD_PLUS_R_DL 0x002b
 #define MSVD_PROFILE_BD_R	0x0041
 
 /*
  * Layout figures.  The CD ones are the Red/Orange Book figures that drives
- * report; the DVD and BD ones are this model's assumptions (see README.md).
+ * report; the DVD ones are what real drives were seen to report in READ
+ * TRACK INFORMATION traces, except later DVD-R borders and BD-R, for
+ * which no trace was found (see README.md and doc/design.md section 1).
  */
 #define MSVD_CD_PREGAP		150	/* before a track's index 1 */
 #define MSVD_CD_RUNOUT		2	/* unreadable, after TAO */
@@ -38,10 +42,11 @@
 #define MSVD_CD_LEADIN		4500	/* of a further session */
 #define MSVD_DVD_ECC_BLOCKS	16	/* DVD tracks start on these */
 #define MSVD_BD_CLUSTER_BLOCKS	32	/* BD tracks start on these */
-#define MSVD_DVD_PLUS_R_GAP	4096	/* closure + next intro zone */
-#define MSVD_DVD_MINUS_R_GAP_FIRST 16384 /* first border zone */
-#define MSVD_DVD_MINUS_R_GAP_NEXT 3072	/* later border zones */
-#define MSVD_BD_R_GAP		0	/* SRM: none, next cluster */
+#define MSVD_DVD_PLUS_R_GAP	2048	/* every session, measured */
+#define MSVD_DVD_MINUS_R_GAP_FIRST 28688 /* first border, measured */
+#define MSVD_DVD_MINUS_R_GAP_NEXT 16384	/* later borders: assumed */
+#define MSVD_DVD_MINUS_R_LINK	16	/* between tracks in a border */
+#define MSVD_BD_R_GAP		0	/* SRM: none, next cluster; assumed */
 
 /* sense data as key << 16 | ASC << 8 | ASCQ */
 #define MSVD_SENSE(key, asc, ascq) \

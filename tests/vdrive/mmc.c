@@ -768,7 +768,8 @@ static void add_feature(struct feature_list *f, unsigned code, int current,
 }
 
 static const int drive_profiles[] = {
-	MSVD_PROFILE_BD_R, PROFILE_BD_ROM, MSVD_PROFILE_DVD_PLUS_R,
+	MSVD_PROFILE_BD_R, PROFILE_BD_ROM, MSVD_PROFILE_DVD_PLUS_R_DL,
+	MSVD_PROFILE_DVD_PLUS_R, MSVD_PROFILE_DVD_MINUS_R_DL,
 	MSVD_PROFILE_DVD_MINUS_R, PROFILE_DVD_ROM, MSVD_PROFILE_CD_RW,
 	MSVD_PROFILE_CD_R, PROFILE_CD_ROM,
 };
@@ -824,7 +825,8 @@ static uint32_t cmd_get_configuration(struct msvd_drive *dr,
 	memset(data, 0, 8);
 	data[0] = DVD_PLUS_R_WRITE;
 	add_feature(&f, FEAT_DVD_PLUS_R,
-		    dr->disc && dr->disc->profile == MSVD_PROFILE_DVD_PLUS_R,
+		    dr->disc && (dr->disc->profile == MSVD_PROFILE_DVD_PLUS_R ||
+				 dr->disc->profile == MSVD_PROFILE_DVD_PLUS_R_DL),
 		    data, 4);
 	memset(data, 0, 8);
 	data[0] = FEAT_BUF | FEAT_TEST_WRITE;
@@ -1128,7 +1130,8 @@ static uint32_t cmd_close(struct msvd_drive *dr, struct msvd_cmd *c)
 {
 	struct msvd_disc *d = dr->disc;
 	int function = c->cdb[CLOSE_OFF_FUNC] & CLOSE_FUNC_MASK;
-	int plus = d->profile == MSVD_PROFILE_DVD_PLUS_R || is_bd(dr);
+	int plus = d->profile == MSVD_PROFILE_DVD_PLUS_R ||
+		   d->profile == MSVD_PROFILE_DVD_PLUS_R_DL || is_bd(dr);
 
 	if (dr->sim_nwa >= 0 || test_write(dr)) {
 		dr->sim_nwa = -1;

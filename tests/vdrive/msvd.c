@@ -53,8 +53,9 @@ struct msvd_opts {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: msvd new STATE --profile cd-r|cd-rw|dvd+r|dvd-r|bd-r "
-		"[--capacity BLOCKS]\n"
+		"usage: msvd new STATE --profile "
+		"cd-r|cd-rw|dvd+r|dvd+r-dl|dvd-r|dvd-r-dl|bd-r\n"
+		"                [--capacity BLOCKS]\n"
 		"       msvd show STATE\n"
 		"       msvd dump STATE OUT\n"
 		"       msvd sg CDB [--recv LEN | --send LEN]\n"
