@@ -125,6 +125,30 @@ t_every_document_has_examples() {
 	done
 }
 
+# Every .Bd -literal block and .Dl line in a man page's EXAMPLES is a
+# command the extractor sees (it starts with "$ "), so that no example
+# goes untested because of its markup.
+t_man_page_examples_are_all_commands() {
+	local p
+	for p in "$MS_SRC"/man/*.[1-9]; do
+		awk -v page="$(basename "$p")" '
+		/^\.Sh / { ex = ($0 ~ /^\.Sh EXAMPLES/); next }
+		!ex { next }
+		/^\.Bd -literal/ { inb = 1; cmds = 0; start = NR; next }
+		/^\.Ed/ {
+			if (inb && !cmds)
+				print page ":" start ": a block without \"$ \""
+			inb = 0
+			next
+		}
+		inb && /^\$ / { cmds++ }
+		/^\.Dl / && $0 !~ /^\.Dl \$ / { print page ":" NR ": " $0 }
+		' "$p"
+	done >hidden
+	[ -s hidden ] && fail "examples the extractor cannot see: $(cat hidden)"
+	return 0
+}
+
 t_extractor_marks_failing_examples() {
 	cat >doc.md <<-'EOF'
 	Text.
