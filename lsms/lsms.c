@@ -80,7 +80,9 @@ static void help(void)
 	       "  -h, --help        this text\n"
 	       "      --version     the version\n\n"
 	       "exit status: 0 ok, 1 failure or broken session chain, "
-	       "2 usage, 4 medium unsuitable\n");
+	       "2 usage,\n3 wrong disc, 4 medium unsuitable, "
+	       "5 not enough space, 6 verification failed,\n"
+	       "7 nothing to do, 8 medium busy\n");
 }
 
 static int set_output(struct lsms *o, enum output out)

@@ -124,8 +124,9 @@ static void help(void)
 	       "  -v, --verbose      say what is done\n"
 	       "  -h, --help         this text\n"
 	       "      --version      the version\n\n"
-	       "exit status: 0 ok, 1 failure, 2 usage, 4 medium unsuitable,\n"
-	       "             6 snapshot checksum mismatch, 7 nothing to do\n");
+	       "exit status: 0 ok, 1 failure, 2 usage, 3 wrong disc, "
+	       "4 medium unsuitable,\n5 not enough space, "
+	       "6 verification failed, 7 nothing to do, 8 medium busy\n");
 }
 
 static void remove_tmp(int sig)

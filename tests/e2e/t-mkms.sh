@@ -180,6 +180,9 @@ t_unicode_long_deep_empty_and_symlinks() {
 	new_session d.iso src
 	# Rock Ridge: every name whole, symlinks as symlinks, 32 levels deep
 	assert_eq "$(tree_list src)" "$(session_list d.iso 32)" "xorriso's tree"
+	# bsdtar reads the long name because the session that wrote it is
+	# the newest; a later session over it is what bsdtar cannot read
+	# (t-readers.sh)
 	extract_newest d.iso x
 	assert_same_tree src x
 	[ -L x/relative-link ] || fail "bsdtar sees no symlink"
@@ -341,6 +344,7 @@ t_sparse_file_of_4_5_gib_is_multi_extent() {
 		>/dev/null 2>&1 || fail "xorriso -extract_cut"
 	assert_eq HEAD-of-the-file "$(cat head.got)" "first bytes (xorriso)"
 	assert_eq TAIL-of-the-file "$(cat tail.got)" "last bytes (xorriso)"
+	bsdtar_can_read d.iso
 	assert_eq HEAD-of-the-file \
 		"$(bsdtar -xOf d.iso sparse.bin | head -c 16)" \
 		"first bytes (bsdtar)"
