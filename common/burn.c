@@ -50,6 +50,19 @@ int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img)
 	if (n < 0)
 		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
 				     "cannot read image '%s'", name);
+	if (n == 0 && img->fd == STDIN_FILENO)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "no image on standard input (did the command "
+			       "before the pipe fail?)");
+	if ((size_t)n == sizeof(MS_NOTHING_MARKER) - 1 &&
+	    !memcmp(img->first, MS_NOTHING_MARKER, (size_t)n))
+		return ms_fail(c, MS_EXIT_NOTHING,
+			       "nothing to do: %s%s%s holds no session, only "
+			       "the builder's mark that there was nothing to "
+			       "add; nothing written",
+			       img->fd == STDIN_FILENO ? "" : "'",
+			       img->fd == STDIN_FILENO ? "standard input" :
+			       name, img->fd == STDIN_FILENO ? "" : "'");
 	img->have = (uint32_t)((size_t)n / MS_BLOCK);
 	if ((size_t)n % MS_BLOCK)
 		return ms_fail(c, MS_EXIT_USAGE,

@@ -13,6 +13,12 @@
 #include "medium.h"
 #include "progress.h"
 
+/*
+ * What a builder writes instead of an image when it has nothing to do
+ * (mstools(5)): burnms then writes nothing and exits MS_EXIT_NOTHING.
+ */
+#define MS_NOTHING_MARKER "mstools_nothing_v1\n"
+
 /* An image to write: its head read ahead, the rest still in fd. */
 struct ms_image {
 	char *name;			/* for messages; "-" is stdin */
@@ -31,7 +37,11 @@ struct ms_image {
 	uint32_t blocks;		/* its size */
 };
 
-/* Open an image file ("-" for standard input) and read its head. */
+/*
+ * Open an image file ("-" for standard input) and read its head.  Empty
+ * standard input is a failure (the builder before the pipe failed); an
+ * input that is exactly MS_NOTHING_MARKER fails with MS_EXIT_NOTHING.
+ */
 int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img);
 void ms_image_close(struct ms_image *img);
 
