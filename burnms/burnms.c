@@ -76,7 +76,8 @@ static void help(void)
 	       "      --version    the version\n\n"
 	       "exit status: 0 ok, 1 failure, 2 usage, 3 wrong disc, "
 	       "4 medium unsuitable,\n"
-	       "5 not enough space, 6 verification failed, 7 nothing to do\n");
+	       "5 not enough space, 6 verification failed, 7 nothing to do,\n"
+	       "8 medium busy\n");
 }
 
 /* Refuse an image before blanking for it: a refusal writes nothing. */

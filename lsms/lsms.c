@@ -74,7 +74,7 @@ static void help(void)
 	       "  -h, --help        this text\n"
 	       "      --version     the version\n\n"
 	       "exit status: 0 ok, 1 failure or broken session chain, "
-	       "2 usage, 4 medium unsuitable\n");
+	       "2 usage, 4 medium unsuitable, 8 medium busy\n");
 }
 
 static int set_output(struct lsms *o, enum output out)

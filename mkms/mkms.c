@@ -113,7 +113,8 @@ static void help(void)
 	       "  -v, --verbose      say what is done\n"
 	       "  -h, --help         this text\n"
 	       "      --version      the version\n\n"
-	       "exit status: 0 ok, 1 failure, 2 usage, 4 medium unsuitable\n");
+	       "exit status: 0 ok, 1 failure, 2 usage, 4 medium unsuitable,\n"
+	       "8 medium busy\n");
 }
 
 static void remove_tmp(int sig)

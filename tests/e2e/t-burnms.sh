@@ -515,9 +515,9 @@ t_second_burnms_on_a_busy_medium_fails() {
 	feed_start stall n.iso 2000000
 	wait_growth d.iso "$size"
 	# the first holds the medium inside its write
-	expect_exit 1 burnms -d d.iso o.iso
+	expect_exit 8 burnms -d d.iso o.iso
 	assert_grep "^burnms: medium busy: 'd.iso' is being written by another process\$" err
-	expect_exit 1 burnms -d d.iso n.iso
+	expect_exit 8 burnms -d d.iso n.iso
 	assert_grep "medium busy" err
 	tail -c +2000001 n.iso >&3
 	exec 3>&-
