@@ -52,13 +52,17 @@ enum ms_burn_flags {
 };
 
 /*
- * Decide whether img may be written to the medium described by l, and
+ * Decide whether img may be written to the medium m described by l, and
  * where.  Fails with MS_EXIT_WRONGDISC, MS_EXIT_UNSUITABLE, MS_EXIT_NOSPACE
- * or MS_EXIT_VERIFY (a damaged record), naming what differs.  Sets
- * img->start and img->blocks.
+ * or MS_EXIT_VERIFY (a damaged record), naming what differs.  A foreign
+ * image (MS_BURN_FOREIGN, no record) must point only at files of the
+ * medium's last session below its start, at the same block with the same
+ * size; m is read for that tree (not when l says blank).  Sets img->start
+ * and img->blocks.
  */
-int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
-		  struct ms_image *img, unsigned flags);
+int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
+		  const struct ms_layout *l, struct ms_image *img,
+		  unsigned flags);
 
 /*
  * Write img as the next session.  On files and overwriteable media: the
