@@ -157,6 +157,9 @@ static int run(struct burnms *o, struct ms_ctx *c)
 			  NULL, "burnms", (uint64_t)img.blocks * 2048);
 	ret = ms_burn_write(c, m, &l, &img, o->flags, &p);
 	ms_progress_end(&p);
+	if (ret == 0 && (o->flags & MS_BURN_VERIFY) && !ms_quiet)
+		fprintf(stderr, "burnms: verified: the %u blocks read back "
+			"from '%s' match the image\n", img.blocks, o->medium);
 	if (ret == 0)
 		ms_note(c, "wrote %u blocks at block %u of '%s' as session %d",
 			img.blocks, img.start, o->medium, l.nsessions + 1);

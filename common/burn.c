@@ -1,11 +1,16 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libburn/libburn.h>
+#include <libisofs/libisofs.h>
+#include <openssl/evp.h>
 
 #include "burn.h"
 #include "exit.h"
@@ -740,6 +745,196 @@ int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 }
 
 /*
+ * The image's MD5 as it streams past, and its libisofs checksum tags
+ * (libisofs.h, iso_util_decode_md5_tag): a superblock tag right after the
+ * descriptor set terminator, whose next= names the tree tag, whose next=
+ * names the session tag.  Each tag holds the MD5 of the session's blocks
+ * from its range_start (the session's first block) up to the tag itself;
+ * the running MD5 goes on over the tag blocks.  OpenSSL's MD5, because
+ * libisofs' own is two to three times slower.
+ */
+#define TAG_MAGIC "libisofs_checksum_tag_v1"
+
+enum tag_type {
+	TAG_SESSION = 1,
+	TAG_SUPERBLOCK = 2,
+	TAG_TREE = 3,
+};
+
+struct imgsum {
+	EVP_MD_CTX *all;		/* MD5 of every block so far */
+	uint32_t start;			/* the session's first block */
+	uint32_t at;			/* next block to be hashed */
+	uint32_t end;			/* one past the session's last block */
+	int tags;			/* the image carries checksum tags */
+	uint32_t next;			/* block of the next tag, 0 if none */
+	int want;			/* its enum tag_type */
+	int matched;			/* tags found good */
+	int bad;			/* a tag is missing or does not match */
+	char why[256];
+};
+
+static const char *tag_name(int type)
+{
+	return type == TAG_SUPERBLOCK ? "superblock" :
+	       type == TAG_TREE ? "directory tree" : "session";
+}
+
+static void sum_bad(struct imgsum *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sum_bad(struct imgsum *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->bad)
+		return;
+	h->bad = 1;
+	va_start(ap, fmt);
+	vsnprintf(h->why, sizeof(h->why), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Start hashing img, which goes to blocks start..start+blocks-1.  Finds
+ * the superblock tag, if any, in the blocks read ahead.
+ */
+static int sum_start(struct imgsum *h, const struct ms_image *img)
+{
+	uint32_t i, pos, rs, rsize, next;
+	char md5[16];
+	int type, r;
+
+	memset(h, 0, sizeof(*h));
+	h->start = img->start;
+	h->at = img->start;
+	h->end = img->start + img->blocks;
+	h->all = EVP_MD_CTX_new();
+	if (!h->all || !EVP_DigestInit_ex(h->all, EVP_md5(), NULL))
+		return -1;
+	for (i = MS_VD_FIRST; i < img->have; i++) {
+		const uint8_t *blk = img->first + (size_t)i * MS_BLOCK;
+
+		if (!ms_vd_is_descriptor(blk))
+			return 0;
+		if (blk[MS_VD_TYPE_OFF] == MS_VD_TERMINATOR)
+			break;
+	}
+	if (++i >= img->have || i >= img->blocks)
+		return 0;
+	r = iso_util_decode_md5_tag((char *)img->first + (size_t)i * MS_BLOCK,
+				    &type, &pos, &rs, &rsize, &next, md5,
+				    TAG_SUPERBLOCK);
+	if (r == 0)
+		return 0;
+	h->tags = 1;
+	h->next = img->start + i;
+	h->want = TAG_SUPERBLOCK;
+	return 0;
+}
+
+/* The tag expected at block lba, with the MD5 of everything before it. */
+static void sum_tag(struct imgsum *h, uint32_t lba, const uint8_t *blk)
+{
+	uint32_t pos, rs, rsize, next;
+	char md5[16];
+	uint8_t have[16];
+	EVP_MD_CTX *tmp;
+	int type, r;
+
+	r = iso_util_decode_md5_tag((char *)blk, &type, &pos, &rs, &rsize,
+				    &next, md5, h->want);
+	if (r <= 0) {
+		sum_bad(h, "its %s checksum tag, expected at block %u, is %s",
+			tag_name(h->want), lba, r < 0 ||
+			!memcmp(blk, TAG_MAGIC, sizeof(TAG_MAGIC) - 1) ?
+			"damaged" : "missing");
+		return;
+	}
+	if (pos != lba || rs != h->start || rsize != lba - h->start) {
+		sum_bad(h, "its %s checksum tag at block %u names block %u "
+			"and blocks %u+%u", tag_name(h->want), lba, pos, rs,
+			rsize);
+		return;
+	}
+	tmp = EVP_MD_CTX_new();
+	if (!tmp || !EVP_MD_CTX_copy_ex(tmp, h->all) ||
+	    !EVP_DigestFinal_ex(tmp, have, NULL)) {
+		EVP_MD_CTX_free(tmp);
+		sum_bad(h, "out of memory");
+		return;
+	}
+	EVP_MD_CTX_free(tmp);
+	if (memcmp(have, md5, sizeof(have))) {
+		sum_bad(h, "blocks %u to %u do not match its %s checksum tag",
+			h->start, lba - 1, tag_name(h->want));
+		return;
+	}
+	h->matched++;
+	if (h->want == TAG_SESSION) {
+		h->next = 0;
+		return;
+	}
+	if (next <= lba || next >= h->end) {
+		sum_bad(h, "its %s checksum tag at block %u names the next "
+			"tag at block %u, outside the image", tag_name(h->want),
+			lba, next);
+		return;
+	}
+	h->next = next;
+	h->want = h->want == TAG_SUPERBLOCK ? TAG_TREE : TAG_SESSION;
+}
+
+/* Hash the next n blocks of the image, checking tags among them. */
+static void sum_add(struct imgsum *h, const uint8_t *buf, uint32_t n)
+{
+	uint32_t k;
+
+	while (n > 0) {
+		if (h->tags && !h->bad && h->next && h->next < h->at + n) {
+			k = h->next - h->at;
+			EVP_DigestUpdate(h->all, buf, (size_t)k * MS_BLOCK);
+			sum_tag(h, h->at + k, buf + (size_t)k * MS_BLOCK);
+			EVP_DigestUpdate(h->all, buf + (size_t)k * MS_BLOCK,
+					 MS_BLOCK);
+			k++;
+		} else {
+			k = n;
+			EVP_DigestUpdate(h->all, buf, (size_t)k * MS_BLOCK);
+		}
+		h->at += k;
+		buf += (size_t)k * MS_BLOCK;
+		n -= k;
+	}
+}
+
+/*
+ * The MD5 of everything hashed, into md5 (may be NULL).  Returns -1 if
+ * the image's tags did not all match (h->why says how).
+ */
+static int sum_end(struct imgsum *h, uint8_t md5[16])
+{
+	uint8_t tmp[16];
+
+	if (h->all) {
+		EVP_DigestFinal_ex(h->all, md5 ? md5 : tmp, NULL);
+		EVP_MD_CTX_free(h->all);
+		h->all = NULL;
+	}
+	if (h->tags && !h->bad && h->next)
+		sum_bad(h, "it ends before its %s checksum tag at block %u",
+			tag_name(h->want), h->next);
+	return h->bad ? -1 : 0;
+}
+
+static int sum_fail(struct ms_ctx *c, const struct ms_image *img,
+		    const struct imgsum *h, const char *outcome)
+{
+	return ms_fail(c, MS_EXIT_VERIFY, "image '%s' is damaged: %s; %s",
+		       img->name, h->why, outcome);
+}
+
+/*
  * The image bytes in order: the blocks read ahead, then the rest of fd.
  * Returns blocks delivered (n, or fewer at the end), or -1.
  */
@@ -777,16 +972,19 @@ static int short_image(struct ms_ctx *c, struct ms_image *img, uint64_t got)
 
 /* Read the session back and compare it with the MD5 of what was sent. */
 static int verify(struct ms_ctx *c, struct ms_medium *m, uint32_t start,
-		  uint32_t blocks, const uint8_t want[16])
+		  uint32_t blocks, const uint8_t want[16],
+		  struct ms_progress *p)
 {
-	struct ms_md5 h;
+	EVP_MD_CTX *h;
 	uint8_t *buf, got[16];
 	uint32_t done = 0;
 	int ret = -1;
 
 	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
-	if (!buf || ms_md5_start(&h) < 0) {
+	h = EVP_MD_CTX_new();
+	if (!buf || !h || !EVP_DigestInit_ex(h, EVP_md5(), NULL)) {
 		free(buf);
+		EVP_MD_CTX_free(h);
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	}
 	while (done < blocks) {
@@ -797,12 +995,15 @@ static int verify(struct ms_ctx *c, struct ms_medium *m, uint32_t start,
 			ms_fail_prefix(c, "verify");
 			goto out;
 		}
-		ms_md5_add(&h, buf, (size_t)n * MS_BLOCK);
+		EVP_DigestUpdate(h, buf, (size_t)n * MS_BLOCK);
 		done += n;
+		ms_progress_phase(p, "verifying", (uint64_t)done * MS_BLOCK,
+				  (uint64_t)blocks * MS_BLOCK);
 	}
 	ret = 0;
 out:
-	ms_md5_end(&h, got);
+	EVP_DigestFinal_ex(h, got, NULL);
+	EVP_MD_CTX_free(h);
 	free(buf);
 	if (ret == 0 && memcmp(got, want, 16))
 		return ms_fail(c, MS_EXIT_VERIFY,
@@ -827,24 +1028,113 @@ static void undo_growth(struct ms_ctx *c, struct ms_medium *m,
 		ms_note(c, "cannot give '%s' its old size back", m->name);
 }
 
+/*
+ * Hashing beside the writes: the writer hands each written piece to a
+ * thread that runs the MD5 and the tag checks, so that hashing costs
+ * (nearly) no time on top of the I/O.  RING pieces may be in flight.
+ */
+#define RING 4
+
+struct hash_ring {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *buf[RING];
+	uint32_t n[RING];
+	int head, tail, count, done, bad;
+	struct imgsum *sum;
+};
+
+static void *hash_worker(void *arg)
+{
+	struct hash_ring *r = arg;
+	int t;
+
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		while (!r->count && !r->done)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (!r->count) {
+			pthread_mutex_unlock(&r->mu);
+			return NULL;
+		}
+		t = r->tail;
+		pthread_mutex_unlock(&r->mu);
+		sum_add(r->sum, r->buf[t], r->n[t]);
+		pthread_mutex_lock(&r->mu);
+		r->bad = r->sum->bad;
+		r->tail = (r->tail + 1) % RING;
+		r->count--;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+}
+
+/* A free piece to fill, or NULL once the hash found a bad tag. */
+static uint8_t *ring_get(struct hash_ring *r)
+{
+	uint8_t *b = NULL;
+
+	pthread_mutex_lock(&r->mu);
+	while (r->count == RING && !r->bad)
+		pthread_cond_wait(&r->cv, &r->mu);
+	if (!r->bad)
+		b = r->buf[r->head];
+	pthread_mutex_unlock(&r->mu);
+	return b;
+}
+
+static void ring_put(struct hash_ring *r, uint32_t n)
+{
+	pthread_mutex_lock(&r->mu);
+	r->n[r->head] = n;
+	r->head = (r->head + 1) % RING;
+	r->count++;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* Wait until every piece is hashed and end the thread. */
+static void ring_finish(struct hash_ring *r, pthread_t th)
+{
+	pthread_mutex_lock(&r->mu);
+	r->done = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(th, NULL);
+}
+
 static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 			       struct ms_image *img, unsigned flags,
 			       struct ms_progress *p)
 {
-	uint8_t *buf = NULL, *old = NULL, *head = NULL, md5[16];
+	uint8_t *old = NULL, *head = NULL, *buf, md5[16];
 	uint64_t done = 0, old_blocks = m->size_blocks;
-	int existed = m->exists, ret = -1;
-	struct ms_md5 h;
+	int existed = m->exists, ret = -1, hashing, started = 0, i;
+	struct hash_ring r;
+	struct imgsum sum;
+	pthread_t th;
 	int64_t n;
 
-	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
+	memset(&r, 0, sizeof(r));
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.cv, NULL);
+	r.sum = &sum;
+	for (i = 0; i < RING; i++)
+		r.buf[i] = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
 	old = calloc(MS_HEAD_BLOCKS, MS_BLOCK);
 	head = malloc((size_t)MS_HEAD_BLOCKS * MS_BLOCK);
-	h.ctx = NULL;
-	if (!buf || !old || !head ||
-	    ((flags & MS_BURN_VERIFY) && ms_md5_start(&h) < 0)) {
+	if (sum_start(&sum, img) < 0 || !old || !head || !r.buf[RING - 1] ||
+	    !r.buf[0] || !r.buf[1] || !r.buf[2]) {
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto out;
+	}
+	hashing = sum.tags || (flags & MS_BURN_VERIFY);
+	if (hashing) {
+		if (pthread_create(&th, NULL, hash_worker, &r)) {
+			ms_fail(c, MS_EXIT_FAILURE, "cannot start a thread");
+			goto out;
+		}
+		started = 1;
 	}
 	if (ms_medium_read_upto(m, c, 0, MS_HEAD_BLOCKS, old, NULL) < 0)
 		goto out;
@@ -852,6 +1142,9 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 		uint32_t want = img->blocks - done > CHUNK_BLOCKS ?
 				CHUNK_BLOCKS : (uint32_t)(img->blocks - done);
 
+		buf = hashing ? ring_get(&r) : r.buf[0];
+		if (!buf)
+			break;		/* a bad tag: said below */
 		n = image_next(c, img, done, buf, want);
 		if (n < 0)
 			goto fail;
@@ -862,19 +1155,32 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 		if (ms_medium_write(m, c, img->start + (uint32_t)done,
 				    (uint32_t)n, buf, 0) < 0)
 			goto fail;
-		if (h.ctx)
-			ms_md5_add(&h, buf, (size_t)n * MS_BLOCK);
+		if (hashing)
+			ring_put(&r, (uint32_t)n);
 		done += (uint64_t)n;
 		ms_progress_update(p, done * MS_BLOCK);
 	}
-	if (image_next(c, img, done, buf, 1) != 0) {
+	if (started) {
+		ring_finish(&r, th);
+		started = 0;
+	}
+	if (sum_end(&sum, md5) < 0) {
+		sum_fail(c, img, &sum, "nothing of it was committed, and "
+			 "the medium is as it was");
+		goto fail;
+	}
+	if (sum.tags)
+		ms_note(c, "image '%s': its %d checksum tags match", img->name,
+			sum.matched);
+	if (image_next(c, img, done, r.buf[0], 1) != 0) {
 		ms_fail(c, MS_EXIT_FAILURE,
 			"image '%s' is longer than the %u blocks it names",
 			img->name, img->blocks);
 		goto fail;
 	}
+	ms_progress_phase(p, "flushing", 0, 0);
 	/* the data must be stable before the head points at it */
-	if (ms_medium_write(m, c, img->start, 0, buf, MS_WRITE_SYNC) < 0)
+	if (ms_medium_write(m, c, img->start, 0, r.buf[0], MS_WRITE_SYNC) < 0)
 		goto fail;
 	if (ms_head_build(img->first, old, img->start, img->blocks, head, c) < 0)
 		goto fail;
@@ -884,23 +1190,24 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 				old, MS_WRITE_SYNC);
 		goto out;
 	}
-	if (h.ctx) {
-		ms_md5_end(&h, md5);
-		h.ctx = NULL;
-	}
 	if (ms_medium_refresh(m, c) < 0)
 		goto out;
-	if ((flags & MS_BURN_VERIFY) &&
-	    verify(c, m, img->start, img->blocks, md5) < 0)
-		goto out;
+	if (flags & MS_BURN_VERIFY) {
+		if (verify(c, m, img->start, img->blocks, md5, p) < 0)
+			goto out;
+	}
 	ret = 0;
 	goto out;
 fail:
 	undo_growth(c, m, old_blocks, existed);
 out:
-	if (h.ctx)
-		ms_md5_end(&h, md5);
-	free(buf);
+	if (started)
+		ring_finish(&r, th);
+	sum_end(&sum, NULL);
+	pthread_mutex_destroy(&r.mu);
+	pthread_cond_destroy(&r.cv);
+	for (i = 0; i < RING; i++)
+		free(r.buf[i]);
 	free(old);
 	free(head);
 	return ret;
@@ -911,7 +1218,7 @@ struct tao_source {
 	struct ms_ctx *c;
 	struct ms_image *img;
 	uint64_t done;		/* bytes */
-	struct ms_md5 md5;
+	struct imgsum sum;
 	int failed;
 };
 
@@ -937,7 +1244,7 @@ static int tao_read(struct burn_source *s, unsigned char *buf, int size)
 		t->failed = 1;
 		return -1;
 	}
-	ms_md5_add(&t->md5, buf, (size_t)n * MS_BLOCK);
+	sum_add(&t->sum, buf, (uint32_t)n);
 	t->done += (uint64_t)n * MS_BLOCK;
 	return (int)(n * MS_BLOCK);
 }
@@ -967,17 +1274,86 @@ static int tao_cancel(struct burn_source *s)
 	return 1;
 }
 
+/*
+ * Check an image file's checksum tags before a write that cannot be
+ * taken back: read it once through, without moving its offset.
+ */
+static int precheck_file(struct ms_ctx *c, struct ms_image *img)
+{
+	struct imgsum sum;
+	uint8_t *buf;
+	uint32_t done = 0;
+	int ret = -1;
+
+	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
+	if (!buf || sum_start(&sum, img) < 0) {
+		free(buf);
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	}
+	if (!sum.tags) {
+		ret = 0;
+		goto out;
+	}
+	ms_note(c, "checking the checksum tags of image '%s' before writing",
+		img->name);
+	while (done < img->blocks && !sum.bad) {
+		uint32_t n = img->blocks - done > CHUNK_BLOCKS ? CHUNK_BLOCKS :
+			     img->blocks - done;
+		ssize_t r = pread(img->fd, buf, (size_t)n * MS_BLOCK,
+				  (off_t)done * MS_BLOCK);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				      "cannot read image '%s'", img->name);
+			goto out;
+		}
+		if (r == 0 || r % MS_BLOCK) {
+			short_image(c, img, done);
+			goto out;
+		}
+		sum_add(&sum, buf, (uint32_t)(r / MS_BLOCK));
+		done += (uint32_t)(r / MS_BLOCK);
+	}
+	if (sum_end(&sum, NULL) < 0) {
+		sum_fail(c, img, &sum, "nothing was written");
+		goto out;
+	}
+	ret = 0;
+out:
+	sum_end(&sum, NULL);
+	free(buf);
+	return ret;
+}
+
+/* What the drive does once it has all the data, for the progress line. */
+static const char *tao_phase(enum burn_drive_status st)
+{
+	switch (st) {
+	case BURN_DRIVE_CLOSING_TRACK:
+		return "closing track";
+	case BURN_DRIVE_CLOSING_SESSION:
+		return "closing session";
+	case BURN_DRIVE_WRITING_LEADOUT:
+		return "writing lead-out";
+	default:
+		return "emptying the drive's buffer";
+	}
+}
+
 static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 		     struct ms_image *img, unsigned flags,
 		     struct ms_progress *p)
 {
-	struct tao_source t = { c, img, 0, { NULL }, 0 };
+	struct tao_source t = { c, img, 0, { 0 }, 0 };
 	struct burn_source src;
 	struct burn_disc *disc = NULL;
 	struct burn_session *session = NULL;
 	struct burn_track *track = NULL;
 	struct burn_write_opts *o = NULL;
 	struct burn_progress prog;
+	enum burn_drive_status st;
 	char reasons[BURN_REASONS_LEN];
 	uint8_t md5[16];
 	int lba, nwa, ret = -1;
@@ -991,8 +1367,10 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	src.free_data = tao_free;
 	src.cancel = tao_cancel;
 	src.data = &t;
-	if (ms_md5_start(&t.md5) < 0)
+	if (sum_start(&t.sum, img) < 0) {
+		sum_end(&t.sum, NULL);
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	}
 
 	if (burn_disc_track_lba_nwa(m->drive, NULL, 0, &lba, &nwa) <= 0) {
 		ms_fail(c, MS_EXIT_UNSUITABLE,
@@ -1005,6 +1383,12 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 			img->start);
 		goto out;
 	}
+	if (t.sum.tags && img->is_file && precheck_file(c, img) < 0)
+		goto out;
+	if (t.sum.tags && !img->is_file)
+		ms_warn(c, "image '%s' is a stream: its checksum tags cannot be "
+			"checked before it is written to write-once '%s'; they "
+			"are checked while it is written", img->name, m->name);
 	disc = burn_disc_create();
 	session = burn_session_create();
 	track = burn_track_create();
@@ -1039,8 +1423,12 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	burn_disc_write(o, disc);
 	while (burn_drive_get_status(m->drive, &prog) == BURN_DRIVE_SPAWNING)
 		usleep(POLL_USEC);
-	while (burn_drive_get_status(m->drive, &prog) != BURN_DRIVE_IDLE) {
-		ms_progress_update(p, t.done);
+	while ((st = burn_drive_get_status(m->drive, &prog)) !=
+	       BURN_DRIVE_IDLE) {
+		if (t.done < (uint64_t)img->blocks * MS_BLOCK)
+			ms_progress_update(p, t.done);
+		else
+			ms_progress_phase(p, tao_phase(st), 0, 0);
 		usleep(POLL_USEC);
 	}
 	ms_progress_update(p, t.done);
@@ -1059,15 +1447,24 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 		goto out;
 	}
 	ms_burn_msgs_drop();
-	ms_md5_end(&t.md5, md5);
-	t.md5.ctx = NULL;
+	if (sum_end(&t.sum, md5) < 0) {
+		char outcome[300];
+
+		snprintf(outcome, sizeof(outcome), "it was written to "
+			 "write-once '%s' all the same, as the session at "
+			 "block %u", m->name, img->start);
+		sum_fail(c, img, &t.sum, outcome);
+		goto out;
+	}
+	if (t.sum.tags)
+		ms_note(c, "image '%s': its %d checksum tags match", img->name,
+			t.sum.matched);
 	if ((flags & MS_BURN_VERIFY) &&
-	    verify(c, m, img->start, img->blocks, md5) < 0)
+	    verify(c, m, img->start, img->blocks, md5, p) < 0)
 		goto out;
 	ret = 0;
 out:
-	if (t.md5.ctx)
-		ms_md5_end(&t.md5, md5);
+	sum_end(&t.sum, NULL);
 	if (o)
 		burn_write_opts_free(o);
 	if (disc)
