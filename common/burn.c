@@ -680,8 +680,17 @@ int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 		  const struct ms_layout *l, struct ms_image *img,
 		  unsigned flags)
 {
+	struct stat a, b;
 	uint64_t need;
 
+	/* an image given as its own medium: say so before anything else */
+	if (m && m->kind == MS_MEDIUM_FILE && img->fd >= 0 &&
+	    fstat(img->fd, &a) == 0 && stat(m->path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return ms_fail(c, MS_EXIT_USAGE,
+			       "image '%s' and the medium '%s' are the same "
+			       "file: an image cannot be written onto itself",
+			       img->name, l->medium);
 	switch (l->status) {
 	case MS_STATUS_CLOSED:
 		return ms_fail(c, MS_EXIT_UNSUITABLE,

@@ -57,8 +57,9 @@ enum ms_burn_flags {
  * or MS_EXIT_VERIFY (a damaged record), naming what differs.  A foreign
  * image (MS_BURN_FOREIGN, no record) must point only at files of the
  * medium's last session below its start, at the same block with the same
- * size; m is read for that tree (not when l says blank).  Sets img->start
- * and img->blocks.
+ * size; m is read for that tree (not when l says blank).  An image that
+ * is the medium's own file (same device and inode) is MS_EXIT_USAGE.
+ * Sets img->start and img->blocks.
  */
 int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 		  const struct ms_layout *l, struct ms_image *img,
