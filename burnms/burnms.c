@@ -81,18 +81,19 @@ static void help(void)
 }
 
 /* Refuse an image before blanking for it: a refusal writes nothing. */
-static int judge_blanked(struct ms_ctx *c, const struct ms_layout *l,
-			 struct ms_image *img, unsigned flags)
+static int judge_blanked(struct ms_ctx *c, struct ms_medium *m,
+			 const struct ms_layout *l, struct ms_image *img,
+			 unsigned flags)
 {
 	struct ms_layout after = *l;
 
 	if (l->status != MS_STATUS_APPENDABLE && l->status != MS_STATUS_CLOSED)
-		return ms_burn_check(c, l, img, flags);
+		return ms_burn_check(c, m, l, img, flags);
 	after.status = MS_STATUS_BLANK;
 	after.nsessions = 0;
 	after.nwa = l->first_address;
 	after.broken = 0;
-	return ms_burn_check(c, &after, img, flags);
+	return ms_burn_check(c, m, &after, img, flags);
 }
 
 static int run(struct burnms *o, struct ms_ctx *c)
@@ -115,7 +116,7 @@ static int run(struct burnms *o, struct ms_ctx *c)
 		goto out;
 	have_layout = 1;
 	if (o->blank && o->image && !o->dummy &&
-	    judge_blanked(c, &l, &img, o->flags) < 0)
+	    judge_blanked(c, m, &l, &img, o->flags) < 0)
 		goto out;
 	if (o->blank) {
 		if (o->dummy) {
@@ -142,7 +143,7 @@ static int run(struct burnms *o, struct ms_ctx *c)
 		l.nsessions = 0;
 		l.nwa = l.first_address;
 	}
-	if (ms_burn_check(c, &l, &img, o->flags) < 0)
+	if (ms_burn_check(c, m, &l, &img, o->flags) < 0)
 		goto out;
 	next = ms_next_nwa(l.profile, l.nsessions, img.start, img.blocks);
 	if (o->dummy) {
@@ -156,6 +157,9 @@ static int run(struct burnms *o, struct ms_ctx *c)
 			  NULL, "burnms", (uint64_t)img.blocks * 2048);
 	ret = ms_burn_write(c, m, &l, &img, o->flags, &p);
 	ms_progress_end(&p);
+	if (ret == 0 && (o->flags & MS_BURN_VERIFY) && !ms_quiet)
+		fprintf(stderr, "burnms: verified: the %u blocks read back "
+			"from '%s' match the image\n", img.blocks, o->medium);
 	if (ret == 0)
 		ms_note(c, "wrote %u blocks at block %u of '%s' as session %d",
 			img.blocks, img.start, o->medium, l.nsessions + 1);

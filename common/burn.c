@@ -1,11 +1,16 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libburn/libburn.h>
+#include <libisofs/libisofs.h>
+#include <openssl/evp.h>
 
 #include "burn.h"
 #include "exit.h"
@@ -50,6 +55,19 @@ int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img)
 	if (n < 0)
 		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
 				     "cannot read image '%s'", name);
+	if (n == 0 && img->fd == STDIN_FILENO)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "no image on standard input (did the command "
+			       "before the pipe fail?)");
+	if ((size_t)n == sizeof(MS_NOTHING_MARKER) - 1 &&
+	    !memcmp(img->first, MS_NOTHING_MARKER, (size_t)n))
+		return ms_fail(c, MS_EXIT_NOTHING,
+			       "nothing to do: %s%s%s holds no session, only "
+			       "the builder's mark that there was nothing to "
+			       "add; nothing written",
+			       img->fd == STDIN_FILENO ? "" : "'",
+			       img->fd == STDIN_FILENO ? "standard input" :
+			       name, img->fd == STDIN_FILENO ? "" : "'");
 	img->have = (uint32_t)((size_t)n / MS_BLOCK);
 	if ((size_t)n % MS_BLOCK)
 		return ms_fail(c, MS_EXIT_USAGE,
@@ -77,8 +95,488 @@ void ms_image_close(struct ms_image *img)
 	img->fd = -1;
 }
 
-static int check_foreign(struct ms_ctx *c, const struct ms_layout *l,
-			 struct ms_image *img)
+/*
+ * The identity check of a foreign image: a walk over the directory
+ * records of a tree, bounded by the blocks it may occupy, each directory
+ * read once, every length checked before it is used.
+ */
+#define DR_FLAG_DIR	0x02
+#define WALK_CHUNK	32		/* blocks per directory read */
+#define PATH_MAX_LEN	1024		/* longer paths are cut in messages */
+#define SU_HEADER_LEN	4		/* SUSP entry: signature, length, version */
+#define RR_NM_CONTINUE	0x01
+
+struct extent {
+	uint32_t lba;
+	uint32_t size;
+};
+
+struct walk;
+typedef int (*walk_read_fn)(struct walk *w, uint32_t lba, uint32_t count,
+			    uint8_t *buf);
+typedef int (*walk_file_fn)(struct walk *w, const char *path, uint32_t lba,
+			    uint32_t size);
+
+struct walk {
+	struct ms_ctx *c;
+	const char *what;		/* "image 'x'" or "'disc'", for messages */
+	walk_read_fn read;
+	walk_file_fn file;
+	struct ms_medium *m;		/* read source: a medium ... */
+	int fd;				/* ... or an image file at block base */
+	uint32_t base;
+	uint32_t lo, hi;		/* directories lie within [lo, hi) */
+	uint64_t budget;		/* directory blocks still to be read */
+	uint32_t *seen;			/* directory extents read, sorted */
+	size_t nseen, seen_cap;
+	struct extent *ext;		/* collected (base) or looked up (image) */
+	size_t next, ext_cap;
+	uint32_t start;			/* the image's first block */
+	const char *image, *medium;
+	int blank;			/* the medium holds no session */
+};
+
+struct dir_item {
+	uint32_t lba, size;
+	char *path;
+};
+
+static int walk_read_medium(struct walk *w, uint32_t lba, uint32_t count,
+			    uint8_t *buf)
+{
+	return ms_medium_read(w->m, w->c, lba, count, buf);
+}
+
+static int walk_read_image(struct walk *w, uint32_t lba, uint32_t count,
+			   uint8_t *buf)
+{
+	size_t want = (size_t)count * MS_BLOCK, got = 0;
+	off_t off = (off_t)(lba - w->base) * MS_BLOCK;
+	ssize_t r;
+
+	while (got < want) {
+		r = pread(w->fd, buf + got, want - got, off + (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return ms_fail_errno(w->c, MS_EXIT_FAILURE, errno,
+					     "cannot read block %u of %s",
+					     lba, w->what);
+		if (r == 0)
+			return ms_fail(w->c, MS_EXIT_FAILURE,
+				       "%s ends before block %u", w->what, lba);
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* Add lba to the sorted set of directories read; 0 if it was there. */
+static int seen_add(struct walk *w, uint32_t lba)
+{
+	size_t lo = 0, hi = w->nseen, mid;
+	uint32_t *n;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (w->seen[mid] == lba)
+			return 0;
+		if (w->seen[mid] < lba)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (w->nseen == w->seen_cap) {
+		n = realloc(w->seen, (w->seen_cap * 2 + 64) * sizeof(*n));
+		if (!n)
+			return -1;
+		w->seen = n;
+		w->seen_cap = w->seen_cap * 2 + 64;
+	}
+	memmove(w->seen + lo + 1, w->seen + lo,
+		(w->nseen - lo) * sizeof(*w->seen));
+	w->seen[lo] = lba;
+	w->nseen++;
+	return 1;
+}
+
+/* UTF-8 of one UCS-2 unit (Joliet names), into out; returns bytes. */
+static size_t put_ucs2(uint16_t u, char *out)
+{
+	if (u < 0x80) {
+		out[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		out[0] = (char)(0xc0 | (u >> 6));
+		out[1] = (char)(0x80 | (u & 0x3f));
+		return 2;
+	}
+	out[0] = (char)(0xe0 | (u >> 12));
+	out[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+	out[2] = (char)(0x80 | (u & 0x3f));
+	return 3;
+}
+
+/*
+ * The name of a directory record: the Rock Ridge NM entries when there
+ * are any (within the record; continuation areas are not followed), else
+ * the ISO 9660 or Joliet name without its ";1".
+ */
+static void record_name(const uint8_t *rec, int joliet, char *out,
+			size_t size)
+{
+	size_t len = rec[MS_DR_LENGTH_OFF], nlen = rec[MS_DR_NAME_LEN_OFF];
+	size_t su = MS_DR_NAME_OFF + nlen + (nlen % 2 == 0), o = 0, i;
+	const uint8_t *name = rec + MS_DR_NAME_OFF;
+
+	while (!joliet && su + SU_HEADER_LEN <= len) {
+		size_t elen = rec[su + 2];
+
+		if (elen < SU_HEADER_LEN || su + elen > len)
+			break;
+		if (rec[su] == 'N' && rec[su + 1] == 'M' &&
+		    elen > SU_HEADER_LEN) {
+			for (i = su + SU_HEADER_LEN + 1; i < su + elen &&
+			     o + 1 < size; i++)
+				out[o++] = (char)rec[i];
+			if (!(rec[su + SU_HEADER_LEN] & RR_NM_CONTINUE))
+				break;
+		}
+		su += elen;
+	}
+	if (o) {
+		out[o] = '\0';
+		return;
+	}
+	if (joliet) {
+		for (i = 0; i + 1 < nlen && o + 4 < size; i += 2)
+			o += put_ucs2((uint16_t)(name[i] << 8 | name[i + 1]),
+				      out + o);
+	} else {
+		for (i = 0; i < nlen && o + 1 < size; i++)
+			out[o++] = (char)name[i];
+	}
+	out[o] = '\0';
+	if (o >= 2 && !strcmp(out + o - 2, ";1"))
+		out[o -= 2] = '\0';
+	if (o >= 1 && out[o - 1] == '.' && !joliet)
+		out[--o] = '\0';
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + 1 + strlen(name) + 1;
+	char *p;
+
+	if (n > PATH_MAX_LEN)
+		n = PATH_MAX_LEN;
+	p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", !strcmp(dir, "/") ? "" : dir, name);
+	return p;
+}
+
+static int walk_damaged(struct walk *w, uint32_t lba, const char *why)
+{
+	return ms_fail(w->c, MS_EXIT_FAILURE,
+		       "the directory at block %u of %s is damaged: %s", lba,
+		       w->what, why);
+}
+
+/* Walk the tree whose root directory is (lba, size). */
+static int walk_tree(struct walk *w, uint32_t root_lba, uint32_t root_size,
+		     int joliet)
+{
+	struct dir_item *q = NULL, *nq;
+	size_t nq_len = 0, qcap = 0, qi = 0;
+	uint8_t *buf = NULL;
+	char name[256];
+	int ret = -1;
+
+	buf = malloc((size_t)WALK_CHUNK * MS_BLOCK);
+	q = calloc(1, sizeof(*q));
+	if (!buf || !q)
+		goto nomem;
+	qcap = 1;
+	q[0].lba = root_lba;
+	q[0].size = root_size;
+	q[0].path = strdup("/");
+	nq_len = 1;
+	if (!q[0].path)
+		goto nomem;
+	for (qi = 0; qi < nq_len; qi++) {
+		uint32_t lba = q[qi].lba, blocks, done = 0;
+		uint64_t left = q[qi].size;
+		int fresh;
+
+		blocks = (uint32_t)((left + MS_BLOCK - 1) / MS_BLOCK);
+		if (lba < w->lo || lba >= w->hi || blocks > w->hi - lba) {
+			ms_fail(w->c, MS_EXIT_FAILURE,
+				"directory '%s' of %s lies at blocks %u+%u, "
+				"outside blocks %u to %u", q[qi].path, w->what,
+				lba, blocks, w->lo, w->hi - 1);
+			goto out;
+		}
+		fresh = seen_add(w, lba);
+		if (fresh < 0)
+			goto nomem;
+		if (!fresh)
+			continue;
+		if (blocks > w->budget) {
+			walk_damaged(w, lba, "the directories are larger than "
+				     "the session");
+			goto out;
+		}
+		w->budget -= blocks;
+		while (done < blocks) {
+			uint32_t n = blocks - done > WALK_CHUNK ? WALK_CHUNK :
+				     blocks - done, b;
+
+			if (w->read(w, lba + done, n, buf) < 0)
+				goto out;
+			for (b = 0; b < n; b++) {
+				const uint8_t *blk = buf + (size_t)b * MS_BLOCK;
+				size_t end = left < MS_BLOCK ? (size_t)left :
+					     MS_BLOCK, off = 0;
+
+				while (off < end && blk[off]) {
+					const uint8_t *rec = blk + off;
+					size_t len = rec[MS_DR_LENGTH_OFF];
+					size_t nlen = rec[MS_DR_NAME_LEN_OFF];
+					uint32_t ext, sz;
+
+					if (len < MS_DR_MIN_LEN ||
+					    off + len > end ||
+					    MS_DR_NAME_OFF + nlen > len) {
+						walk_damaged(w, lba + done + b,
+							     "a directory record "
+							     "does not fit");
+						goto out;
+					}
+					off += len;
+					if (nlen == 1 &&
+					    rec[MS_DR_NAME_OFF] <= 1)
+						continue;
+					ext = ms_le32(rec + MS_DR_EXTENT_OFF);
+					sz = ms_le32(rec + MS_DR_SIZE_OFF);
+					record_name(rec, joliet, name,
+						    sizeof(name));
+					if (!(rec[MS_DR_FLAGS_OFF] &
+					      DR_FLAG_DIR)) {
+						char *path = join_path(
+							q[qi].path, name);
+						int r;
+
+						if (!path)
+							goto nomem;
+						r = w->file(w, path, ext, sz);
+						free(path);
+						if (r < 0)
+							goto out;
+						continue;
+					}
+					if (nq_len == qcap) {
+						nq = realloc(q, (qcap * 2) *
+							     sizeof(*q));
+						if (!nq)
+							goto nomem;
+						q = nq;
+						qcap *= 2;
+					}
+					q[nq_len].lba = ext;
+					q[nq_len].size = sz;
+					q[nq_len].path = join_path(q[qi].path,
+								   name);
+					if (!q[nq_len].path)
+						goto nomem;
+					nq_len++;
+				}
+				left = left > MS_BLOCK ? left - MS_BLOCK : 0;
+			}
+			done += n;
+		}
+	}
+	ret = 0;
+	goto out;
+nomem:
+	ms_fail(w->c, MS_EXIT_FAILURE, "out of memory");
+out:
+	for (qi = 0; qi < nq_len; qi++)
+		free(q[qi].path);
+	free(q);
+	free(buf);
+	return ret;
+}
+
+/* Walk every tree (the PVD's, each Joliet SVD's) of a descriptor set. */
+static int walk_vdset(struct walk *w, const uint8_t *set, int nblocks)
+{
+	struct ms_vd vd;
+	int i;
+
+	for (i = 0; i < nblocks; i++) {
+		const uint8_t *blk = set + (size_t)i * MS_BLOCK;
+
+		if (ms_vd_parse(blk, &vd) < 0 || vd.type == MS_VD_TERMINATOR)
+			break;
+		if (vd.type != MS_VD_PRIMARY && !vd.joliet_level)
+			continue;
+		w->seen_cap = w->nseen = 0;
+		free(w->seen);
+		w->seen = NULL;
+		if (walk_tree(w, vd.root_lba, vd.root_size,
+			      vd.joliet_level != 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int collect_file(struct walk *w, const char *path, uint32_t lba,
+			uint32_t size)
+{
+	struct extent *n;
+
+	(void)path;
+	if (!size)
+		return 0;
+	if (w->next == w->ext_cap) {
+		n = realloc(w->ext, (w->ext_cap * 2 + 256) * sizeof(*n));
+		if (!n)
+			return ms_fail(w->c, MS_EXIT_FAILURE, "out of memory");
+		w->ext = n;
+		w->ext_cap = w->ext_cap * 2 + 256;
+	}
+	w->ext[w->next].lba = lba;
+	w->ext[w->next].size = size;
+	w->next++;
+	return 0;
+}
+
+static int extent_cmp(const void *a, const void *b)
+{
+	const struct extent *x = a, *y = b;
+
+	if (x->lba != y->lba)
+		return x->lba < y->lba ? -1 : 1;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return 0;
+}
+
+static int check_file(struct walk *w, const char *path, uint32_t lba,
+		      uint32_t size)
+{
+	struct extent key = { lba, size };
+	const struct extent *e;
+	size_t lo = 0, hi = w->next, mid;
+
+	if (!size || lba >= w->start)
+		return 0;
+	if (!w->next ||
+	    !bsearch(&key, w->ext, w->next, sizeof(key), extent_cmp)) {
+		if (w->blank)
+			return ms_fail(w->c, MS_EXIT_WRONGDISC,
+				       "image '%s' was built for another disc: "
+				       "its file '%s' lies at block %u, before "
+				       "the image, but '%s' is blank", w->image,
+				       path, lba, w->medium);
+		/* the nearest extent at or after lba, to say what is there */
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (w->ext[mid].lba < lba)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		e = lo < w->next && w->ext[lo].lba == lba ? &w->ext[lo] : NULL;
+		if (e)
+			return ms_fail(w->c, MS_EXIT_WRONGDISC,
+				       "image '%s' was built for another disc "
+				       "or disc state: its file '%s' has %u "
+				       "bytes at block %u, but the file there "
+				       "in the last session of '%s' has %u",
+				       w->image, path, size, lba, w->medium,
+				       e->size);
+		return ms_fail(w->c, MS_EXIT_WRONGDISC,
+			       "image '%s' was built for another disc or disc "
+			       "state: its file '%s' (%u bytes at block %u) is "
+			       "not in the last session of '%s'", w->image,
+			       path, size, lba, w->medium);
+	}
+	return 0;
+}
+
+/*
+ * A foreign image's tree names the disc it was built on: every file
+ * extent below the image's start must be a file of the medium's last
+ * session, at the same block with the same size.
+ */
+static int check_foreign_tree(struct ms_ctx *c, struct ms_medium *m,
+			      const struct ms_layout *l, struct ms_image *img,
+			      uint32_t start, uint32_t blocks)
+{
+	struct walk w;
+	uint8_t *set = NULL;
+	char what_img[300], what_disc[300];
+	int ret = -1, i;
+
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.start = start;
+	w.image = img->name;
+	w.medium = l->medium;
+	w.blank = l->status == MS_STATUS_BLANK || l->nsessions == 0;
+	snprintf(what_img, sizeof(what_img), "image '%s'", img->name);
+	snprintf(what_disc, sizeof(what_disc), "'%s'", l->medium);
+	if (!w.blank) {
+		set = malloc((size_t)MS_VDSET_MAX * MS_BLOCK);
+		if (!set) {
+			ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < MS_VDSET_MAX; i++) {
+			uint8_t *blk = set + (size_t)i * MS_BLOCK;
+
+			if (ms_medium_read(m, c, l->last_start + MS_VD_FIRST +
+					   (uint32_t)i, 1, blk) < 0)
+				goto out;
+			if (!ms_vd_is_descriptor(blk) ||
+			    blk[MS_VD_TYPE_OFF] == MS_VD_TERMINATOR)
+				break;
+		}
+		w.what = what_disc;
+		w.read = walk_read_medium;
+		w.file = collect_file;
+		w.m = m;
+		w.lo = 0;
+		w.hi = l->nwa;
+		w.budget = l->nwa;
+		if (walk_vdset(&w, set, i) < 0)
+			goto out;
+		if (w.next)
+			qsort(w.ext, w.next, sizeof(*w.ext), extent_cmp);
+	}
+	w.what = what_img;
+	w.read = walk_read_image;
+	w.file = check_file;
+	w.fd = img->fd;
+	w.base = start;
+	w.lo = start;
+	w.hi = start + blocks;
+	w.budget = blocks;
+	if (walk_vdset(&w, img->first + (size_t)MS_VD_FIRST * MS_BLOCK,
+		       (int)img->have - MS_VD_FIRST) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(set);
+	free(w.seen);
+	free(w.ext);
+	return ret;
+}
+
+static int check_foreign(struct ms_ctx *c, struct ms_medium *m,
+			 const struct ms_layout *l, struct ms_image *img)
 {
 	uint32_t start = l->status == MS_STATUS_BLANK ? l->first_address :
 			 l->nwa;
@@ -105,6 +603,12 @@ static int check_foreign(struct ms_ctx *c, const struct ms_layout *l,
 			       "address", img->name, img->root_lba, start,
 			       (unsigned long long)(start + blocks - 1),
 			       l->medium);
+	if (blocks > UINT32_MAX - start)
+		return ms_fail(c, MS_EXIT_NOSPACE,
+			       "image '%s' has %llu blocks, more than any medium "
+			       "holds", img->name, (unsigned long long)blocks);
+	if (check_foreign_tree(c, m, l, img, start, (uint32_t)blocks) < 0)
+		return -1;
 	img->start = start;
 	img->blocks = (uint32_t)blocks;
 	return 0;
@@ -172,12 +676,22 @@ static int check_link(struct ms_ctx *c, const struct ms_layout *l,
 	return 0;
 }
 
-int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
-		  struct ms_image *img, unsigned flags)
+int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
+		  const struct ms_layout *l, struct ms_image *img,
+		  unsigned flags)
 {
+	struct stat a, b;
 	uint64_t need;
 	uint32_t overhead;
 
+	/* an image given as its own medium: say so before anything else */
+	if (m && m->kind == MS_MEDIUM_FILE && img->fd >= 0 &&
+	    fstat(img->fd, &a) == 0 && stat(m->path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return ms_fail(c, MS_EXIT_USAGE,
+			       "image '%s' and the medium '%s' are the same "
+			       "file: an image cannot be written onto itself",
+			       img->name, l->medium);
 	switch (l->status) {
 	case MS_STATUS_CLOSED:
 		return ms_fail(c, MS_EXIT_UNSUITABLE,
@@ -220,7 +734,7 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 				       "writes it after checking its addresses",
 				       img->name);
 		img->foreign = 1;
-		if (check_foreign(c, l, img) < 0)
+		if (check_foreign(c, m, l, img) < 0)
 			return -1;
 	} else if (check_link(c, l, img) < 0) {
 		return -1;
@@ -241,6 +755,196 @@ int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
 			       img->blocks, overhead, l->medium,
 			       (unsigned long long)l->free_blocks);
 	return 0;
+}
+
+/*
+ * The image's MD5 as it streams past, and its libisofs checksum tags
+ * (libisofs.h, iso_util_decode_md5_tag): a superblock tag right after the
+ * descriptor set terminator, whose next= names the tree tag, whose next=
+ * names the session tag.  Each tag holds the MD5 of the session's blocks
+ * from its range_start (the session's first block) up to the tag itself;
+ * the running MD5 goes on over the tag blocks.  OpenSSL's MD5, because
+ * libisofs' own is two to three times slower.
+ */
+#define TAG_MAGIC "libisofs_checksum_tag_v1"
+
+enum tag_type {
+	TAG_SESSION = 1,
+	TAG_SUPERBLOCK = 2,
+	TAG_TREE = 3,
+};
+
+struct imgsum {
+	EVP_MD_CTX *all;		/* MD5 of every block so far */
+	uint32_t start;			/* the session's first block */
+	uint32_t at;			/* next block to be hashed */
+	uint32_t end;			/* one past the session's last block */
+	int tags;			/* the image carries checksum tags */
+	uint32_t next;			/* block of the next tag, 0 if none */
+	int want;			/* its enum tag_type */
+	int matched;			/* tags found good */
+	int bad;			/* a tag is missing or does not match */
+	char why[256];
+};
+
+static const char *tag_name(int type)
+{
+	return type == TAG_SUPERBLOCK ? "superblock" :
+	       type == TAG_TREE ? "directory tree" : "session";
+}
+
+static void sum_bad(struct imgsum *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sum_bad(struct imgsum *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->bad)
+		return;
+	h->bad = 1;
+	va_start(ap, fmt);
+	vsnprintf(h->why, sizeof(h->why), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Start hashing img, which goes to blocks start..start+blocks-1.  Finds
+ * the superblock tag, if any, in the blocks read ahead.
+ */
+static int sum_start(struct imgsum *h, const struct ms_image *img)
+{
+	uint32_t i, pos, rs, rsize, next;
+	char md5[16];
+	int type, r;
+
+	memset(h, 0, sizeof(*h));
+	h->start = img->start;
+	h->at = img->start;
+	h->end = img->start + img->blocks;
+	h->all = EVP_MD_CTX_new();
+	if (!h->all || !EVP_DigestInit_ex(h->all, EVP_md5(), NULL))
+		return -1;
+	for (i = MS_VD_FIRST; i < img->have; i++) {
+		const uint8_t *blk = img->first + (size_t)i * MS_BLOCK;
+
+		if (!ms_vd_is_descriptor(blk))
+			return 0;
+		if (blk[MS_VD_TYPE_OFF] == MS_VD_TERMINATOR)
+			break;
+	}
+	if (++i >= img->have || i >= img->blocks)
+		return 0;
+	r = iso_util_decode_md5_tag((char *)img->first + (size_t)i * MS_BLOCK,
+				    &type, &pos, &rs, &rsize, &next, md5,
+				    TAG_SUPERBLOCK);
+	if (r == 0)
+		return 0;
+	h->tags = 1;
+	h->next = img->start + i;
+	h->want = TAG_SUPERBLOCK;
+	return 0;
+}
+
+/* The tag expected at block lba, with the MD5 of everything before it. */
+static void sum_tag(struct imgsum *h, uint32_t lba, const uint8_t *blk)
+{
+	uint32_t pos, rs, rsize, next;
+	char md5[16];
+	uint8_t have[16];
+	EVP_MD_CTX *tmp;
+	int type, r;
+
+	r = iso_util_decode_md5_tag((char *)blk, &type, &pos, &rs, &rsize,
+				    &next, md5, h->want);
+	if (r <= 0) {
+		sum_bad(h, "its %s checksum tag, expected at block %u, is %s",
+			tag_name(h->want), lba, r < 0 ||
+			!memcmp(blk, TAG_MAGIC, sizeof(TAG_MAGIC) - 1) ?
+			"damaged" : "missing");
+		return;
+	}
+	if (pos != lba || rs != h->start || rsize != lba - h->start) {
+		sum_bad(h, "its %s checksum tag at block %u names block %u "
+			"and blocks %u+%u", tag_name(h->want), lba, pos, rs,
+			rsize);
+		return;
+	}
+	tmp = EVP_MD_CTX_new();
+	if (!tmp || !EVP_MD_CTX_copy_ex(tmp, h->all) ||
+	    !EVP_DigestFinal_ex(tmp, have, NULL)) {
+		EVP_MD_CTX_free(tmp);
+		sum_bad(h, "out of memory");
+		return;
+	}
+	EVP_MD_CTX_free(tmp);
+	if (memcmp(have, md5, sizeof(have))) {
+		sum_bad(h, "blocks %u to %u do not match its %s checksum tag",
+			h->start, lba - 1, tag_name(h->want));
+		return;
+	}
+	h->matched++;
+	if (h->want == TAG_SESSION) {
+		h->next = 0;
+		return;
+	}
+	if (next <= lba || next >= h->end) {
+		sum_bad(h, "its %s checksum tag at block %u names the next "
+			"tag at block %u, outside the image", tag_name(h->want),
+			lba, next);
+		return;
+	}
+	h->next = next;
+	h->want = h->want == TAG_SUPERBLOCK ? TAG_TREE : TAG_SESSION;
+}
+
+/* Hash the next n blocks of the image, checking tags among them. */
+static void sum_add(struct imgsum *h, const uint8_t *buf, uint32_t n)
+{
+	uint32_t k;
+
+	while (n > 0) {
+		if (h->tags && !h->bad && h->next && h->next < h->at + n) {
+			k = h->next - h->at;
+			EVP_DigestUpdate(h->all, buf, (size_t)k * MS_BLOCK);
+			sum_tag(h, h->at + k, buf + (size_t)k * MS_BLOCK);
+			EVP_DigestUpdate(h->all, buf + (size_t)k * MS_BLOCK,
+					 MS_BLOCK);
+			k++;
+		} else {
+			k = n;
+			EVP_DigestUpdate(h->all, buf, (size_t)k * MS_BLOCK);
+		}
+		h->at += k;
+		buf += (size_t)k * MS_BLOCK;
+		n -= k;
+	}
+}
+
+/*
+ * The MD5 of everything hashed, into md5 (may be NULL).  Returns -1 if
+ * the image's tags did not all match (h->why says how).
+ */
+static int sum_end(struct imgsum *h, uint8_t md5[16])
+{
+	uint8_t tmp[16];
+
+	if (h->all) {
+		EVP_DigestFinal_ex(h->all, md5 ? md5 : tmp, NULL);
+		EVP_MD_CTX_free(h->all);
+		h->all = NULL;
+	}
+	if (h->tags && !h->bad && h->next)
+		sum_bad(h, "it ends before its %s checksum tag at block %u",
+			tag_name(h->want), h->next);
+	return h->bad ? -1 : 0;
+}
+
+static int sum_fail(struct ms_ctx *c, const struct ms_image *img,
+		    const struct imgsum *h, const char *outcome)
+{
+	return ms_fail(c, MS_EXIT_VERIFY, "image '%s' is damaged: %s; %s",
+		       img->name, h->why, outcome);
 }
 
 /*
@@ -281,16 +985,19 @@ static int short_image(struct ms_ctx *c, struct ms_image *img, uint64_t got)
 
 /* Read the session back and compare it with the MD5 of what was sent. */
 static int verify(struct ms_ctx *c, struct ms_medium *m, uint32_t start,
-		  uint32_t blocks, const uint8_t want[16])
+		  uint32_t blocks, const uint8_t want[16],
+		  struct ms_progress *p)
 {
-	struct ms_md5 h;
+	EVP_MD_CTX *h;
 	uint8_t *buf, got[16];
 	uint32_t done = 0;
 	int ret = -1;
 
 	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
-	if (!buf || ms_md5_start(&h) < 0) {
+	h = EVP_MD_CTX_new();
+	if (!buf || !h || !EVP_DigestInit_ex(h, EVP_md5(), NULL)) {
 		free(buf);
+		EVP_MD_CTX_free(h);
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	}
 	while (done < blocks) {
@@ -301,12 +1008,15 @@ static int verify(struct ms_ctx *c, struct ms_medium *m, uint32_t start,
 			ms_fail_prefix(c, "verify");
 			goto out;
 		}
-		ms_md5_add(&h, buf, (size_t)n * MS_BLOCK);
+		EVP_DigestUpdate(h, buf, (size_t)n * MS_BLOCK);
 		done += n;
+		ms_progress_phase(p, "verifying", (uint64_t)done * MS_BLOCK,
+				  (uint64_t)blocks * MS_BLOCK);
 	}
 	ret = 0;
 out:
-	ms_md5_end(&h, got);
+	EVP_DigestFinal_ex(h, got, NULL);
+	EVP_MD_CTX_free(h);
 	free(buf);
 	if (ret == 0 && memcmp(got, want, 16))
 		return ms_fail(c, MS_EXIT_VERIFY,
@@ -331,24 +1041,113 @@ static void undo_growth(struct ms_ctx *c, struct ms_medium *m,
 		ms_note(c, "cannot give '%s' its old size back", m->name);
 }
 
+/*
+ * Hashing beside the writes: the writer hands each written piece to a
+ * thread that runs the MD5 and the tag checks, so that hashing costs
+ * (nearly) no time on top of the I/O.  RING pieces may be in flight.
+ */
+#define RING 4
+
+struct hash_ring {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *buf[RING];
+	uint32_t n[RING];
+	int head, tail, count, done, bad;
+	struct imgsum *sum;
+};
+
+static void *hash_worker(void *arg)
+{
+	struct hash_ring *r = arg;
+	int t;
+
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		while (!r->count && !r->done)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (!r->count) {
+			pthread_mutex_unlock(&r->mu);
+			return NULL;
+		}
+		t = r->tail;
+		pthread_mutex_unlock(&r->mu);
+		sum_add(r->sum, r->buf[t], r->n[t]);
+		pthread_mutex_lock(&r->mu);
+		r->bad = r->sum->bad;
+		r->tail = (r->tail + 1) % RING;
+		r->count--;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+}
+
+/* A free piece to fill, or NULL once the hash found a bad tag. */
+static uint8_t *ring_get(struct hash_ring *r)
+{
+	uint8_t *b = NULL;
+
+	pthread_mutex_lock(&r->mu);
+	while (r->count == RING && !r->bad)
+		pthread_cond_wait(&r->cv, &r->mu);
+	if (!r->bad)
+		b = r->buf[r->head];
+	pthread_mutex_unlock(&r->mu);
+	return b;
+}
+
+static void ring_put(struct hash_ring *r, uint32_t n)
+{
+	pthread_mutex_lock(&r->mu);
+	r->n[r->head] = n;
+	r->head = (r->head + 1) % RING;
+	r->count++;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* Wait until every piece is hashed and end the thread. */
+static void ring_finish(struct hash_ring *r, pthread_t th)
+{
+	pthread_mutex_lock(&r->mu);
+	r->done = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(th, NULL);
+}
+
 static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 			       struct ms_image *img, unsigned flags,
 			       struct ms_progress *p)
 {
-	uint8_t *buf = NULL, *old = NULL, *head = NULL, md5[16];
+	uint8_t *old = NULL, *head = NULL, *buf, md5[16];
 	uint64_t done = 0, old_blocks = m->size_blocks;
-	int existed = m->exists, ret = -1;
-	struct ms_md5 h;
+	int existed = m->exists, ret = -1, hashing, started = 0, i;
+	struct hash_ring r;
+	struct imgsum sum;
+	pthread_t th;
 	int64_t n;
 
-	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
+	memset(&r, 0, sizeof(r));
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.cv, NULL);
+	r.sum = &sum;
+	for (i = 0; i < RING; i++)
+		r.buf[i] = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
 	old = calloc(MS_HEAD_BLOCKS, MS_BLOCK);
 	head = malloc((size_t)MS_HEAD_BLOCKS * MS_BLOCK);
-	h.ctx = NULL;
-	if (!buf || !old || !head ||
-	    ((flags & MS_BURN_VERIFY) && ms_md5_start(&h) < 0)) {
+	if (sum_start(&sum, img) < 0 || !old || !head || !r.buf[RING - 1] ||
+	    !r.buf[0] || !r.buf[1] || !r.buf[2]) {
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto out;
+	}
+	hashing = sum.tags || (flags & MS_BURN_VERIFY);
+	if (hashing) {
+		if (pthread_create(&th, NULL, hash_worker, &r)) {
+			ms_fail(c, MS_EXIT_FAILURE, "cannot start a thread");
+			goto out;
+		}
+		started = 1;
 	}
 	if (ms_medium_read_upto(m, c, 0, MS_HEAD_BLOCKS, old, NULL) < 0)
 		goto out;
@@ -356,6 +1155,9 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 		uint32_t want = img->blocks - done > CHUNK_BLOCKS ?
 				CHUNK_BLOCKS : (uint32_t)(img->blocks - done);
 
+		buf = hashing ? ring_get(&r) : r.buf[0];
+		if (!buf)
+			break;		/* a bad tag: said below */
 		n = image_next(c, img, done, buf, want);
 		if (n < 0)
 			goto fail;
@@ -366,19 +1168,32 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 		if (ms_medium_write(m, c, img->start + (uint32_t)done,
 				    (uint32_t)n, buf, 0) < 0)
 			goto fail;
-		if (h.ctx)
-			ms_md5_add(&h, buf, (size_t)n * MS_BLOCK);
+		if (hashing)
+			ring_put(&r, (uint32_t)n);
 		done += (uint64_t)n;
 		ms_progress_update(p, done * MS_BLOCK);
 	}
-	if (image_next(c, img, done, buf, 1) != 0) {
+	if (started) {
+		ring_finish(&r, th);
+		started = 0;
+	}
+	if (sum_end(&sum, md5) < 0) {
+		sum_fail(c, img, &sum, "nothing of it was committed, and "
+			 "the medium is as it was");
+		goto fail;
+	}
+	if (sum.tags)
+		ms_note(c, "image '%s': its %d checksum tags match", img->name,
+			sum.matched);
+	if (image_next(c, img, done, r.buf[0], 1) != 0) {
 		ms_fail(c, MS_EXIT_FAILURE,
 			"image '%s' is longer than the %u blocks it names",
 			img->name, img->blocks);
 		goto fail;
 	}
+	ms_progress_phase(p, "flushing", 0, 0);
 	/* the data must be stable before the head points at it */
-	if (ms_medium_write(m, c, img->start, 0, buf, MS_WRITE_SYNC) < 0)
+	if (ms_medium_write(m, c, img->start, 0, r.buf[0], MS_WRITE_SYNC) < 0)
 		goto fail;
 	if (ms_head_build(img->first, old, img->start, img->blocks, head, c) < 0)
 		goto fail;
@@ -388,23 +1203,24 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 				old, MS_WRITE_SYNC);
 		goto out;
 	}
-	if (h.ctx) {
-		ms_md5_end(&h, md5);
-		h.ctx = NULL;
-	}
 	if (ms_medium_refresh(m, c) < 0)
 		goto out;
-	if ((flags & MS_BURN_VERIFY) &&
-	    verify(c, m, img->start, img->blocks, md5) < 0)
-		goto out;
+	if (flags & MS_BURN_VERIFY) {
+		if (verify(c, m, img->start, img->blocks, md5, p) < 0)
+			goto out;
+	}
 	ret = 0;
 	goto out;
 fail:
 	undo_growth(c, m, old_blocks, existed);
 out:
-	if (h.ctx)
-		ms_md5_end(&h, md5);
-	free(buf);
+	if (started)
+		ring_finish(&r, th);
+	sum_end(&sum, NULL);
+	pthread_mutex_destroy(&r.mu);
+	pthread_cond_destroy(&r.cv);
+	for (i = 0; i < RING; i++)
+		free(r.buf[i]);
 	free(old);
 	free(head);
 	return ret;
@@ -415,7 +1231,7 @@ struct tao_source {
 	struct ms_ctx *c;
 	struct ms_image *img;
 	uint64_t done;		/* bytes */
-	struct ms_md5 md5;
+	struct imgsum sum;
 	int failed;
 };
 
@@ -441,7 +1257,7 @@ static int tao_read(struct burn_source *s, unsigned char *buf, int size)
 		t->failed = 1;
 		return -1;
 	}
-	ms_md5_add(&t->md5, buf, (size_t)n * MS_BLOCK);
+	sum_add(&t->sum, buf, (uint32_t)n);
 	t->done += (uint64_t)n * MS_BLOCK;
 	return (int)(n * MS_BLOCK);
 }
@@ -471,17 +1287,86 @@ static int tao_cancel(struct burn_source *s)
 	return 1;
 }
 
+/*
+ * Check an image file's checksum tags before a write that cannot be
+ * taken back: read it once through, without moving its offset.
+ */
+static int precheck_file(struct ms_ctx *c, struct ms_image *img)
+{
+	struct imgsum sum;
+	uint8_t *buf;
+	uint32_t done = 0;
+	int ret = -1;
+
+	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
+	if (!buf || sum_start(&sum, img) < 0) {
+		free(buf);
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	}
+	if (!sum.tags) {
+		ret = 0;
+		goto out;
+	}
+	ms_note(c, "checking the checksum tags of image '%s' before writing",
+		img->name);
+	while (done < img->blocks && !sum.bad) {
+		uint32_t n = img->blocks - done > CHUNK_BLOCKS ? CHUNK_BLOCKS :
+			     img->blocks - done;
+		ssize_t r = pread(img->fd, buf, (size_t)n * MS_BLOCK,
+				  (off_t)done * MS_BLOCK);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				      "cannot read image '%s'", img->name);
+			goto out;
+		}
+		if (r == 0 || r % MS_BLOCK) {
+			short_image(c, img, done);
+			goto out;
+		}
+		sum_add(&sum, buf, (uint32_t)(r / MS_BLOCK));
+		done += (uint32_t)(r / MS_BLOCK);
+	}
+	if (sum_end(&sum, NULL) < 0) {
+		sum_fail(c, img, &sum, "nothing was written");
+		goto out;
+	}
+	ret = 0;
+out:
+	sum_end(&sum, NULL);
+	free(buf);
+	return ret;
+}
+
+/* What the drive does once it has all the data, for the progress line. */
+static const char *tao_phase(enum burn_drive_status st)
+{
+	switch (st) {
+	case BURN_DRIVE_CLOSING_TRACK:
+		return "closing track";
+	case BURN_DRIVE_CLOSING_SESSION:
+		return "closing session";
+	case BURN_DRIVE_WRITING_LEADOUT:
+		return "writing lead-out";
+	default:
+		return "emptying the drive's buffer";
+	}
+}
+
 static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 		     struct ms_image *img, unsigned flags,
 		     struct ms_progress *p)
 {
-	struct tao_source t = { c, img, 0, { NULL }, 0 };
+	struct tao_source t = { c, img, 0, { 0 }, 0 };
 	struct burn_source src;
 	struct burn_disc *disc = NULL;
 	struct burn_session *session = NULL;
 	struct burn_track *track = NULL;
 	struct burn_write_opts *o = NULL;
 	struct burn_progress prog;
+	enum burn_drive_status st;
 	char reasons[BURN_REASONS_LEN];
 	uint8_t md5[16];
 	int lba, nwa, ret = -1;
@@ -495,8 +1380,10 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	src.free_data = tao_free;
 	src.cancel = tao_cancel;
 	src.data = &t;
-	if (ms_md5_start(&t.md5) < 0)
+	if (sum_start(&t.sum, img) < 0) {
+		sum_end(&t.sum, NULL);
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	}
 
 	if (burn_disc_track_lba_nwa(m->drive, NULL, 0, &lba, &nwa) <= 0) {
 		ms_fail(c, MS_EXIT_UNSUITABLE,
@@ -509,6 +1396,12 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 			img->start);
 		goto out;
 	}
+	if (t.sum.tags && img->is_file && precheck_file(c, img) < 0)
+		goto out;
+	if (t.sum.tags && !img->is_file)
+		ms_warn(c, "image '%s' is a stream: its checksum tags cannot be "
+			"checked before it is written to write-once '%s'; they "
+			"are checked while it is written", img->name, m->name);
 	disc = burn_disc_create();
 	session = burn_session_create();
 	track = burn_track_create();
@@ -543,8 +1436,12 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	burn_disc_write(o, disc);
 	while (burn_drive_get_status(m->drive, &prog) == BURN_DRIVE_SPAWNING)
 		usleep(POLL_USEC);
-	while (burn_drive_get_status(m->drive, &prog) != BURN_DRIVE_IDLE) {
-		ms_progress_update(p, t.done);
+	while ((st = burn_drive_get_status(m->drive, &prog)) !=
+	       BURN_DRIVE_IDLE) {
+		if (t.done < (uint64_t)img->blocks * MS_BLOCK)
+			ms_progress_update(p, t.done);
+		else
+			ms_progress_phase(p, tao_phase(st), 0, 0);
 		usleep(POLL_USEC);
 	}
 	ms_progress_update(p, t.done);
@@ -563,15 +1460,24 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 		goto out;
 	}
 	ms_burn_msgs_drop();
-	ms_md5_end(&t.md5, md5);
-	t.md5.ctx = NULL;
+	if (sum_end(&t.sum, md5) < 0) {
+		char outcome[300];
+
+		snprintf(outcome, sizeof(outcome), "it was written to "
+			 "write-once '%s' all the same, as the session at "
+			 "block %u", m->name, img->start);
+		sum_fail(c, img, &t.sum, outcome);
+		goto out;
+	}
+	if (t.sum.tags)
+		ms_note(c, "image '%s': its %d checksum tags match", img->name,
+			t.sum.matched);
 	if ((flags & MS_BURN_VERIFY) &&
-	    verify(c, m, img->start, img->blocks, md5) < 0)
+	    verify(c, m, img->start, img->blocks, md5, p) < 0)
 		goto out;
 	ret = 0;
 out:
-	if (t.md5.ctx)
-		ms_md5_end(&t.md5, md5);
+	sum_end(&t.sum, NULL);
 	if (o)
 		burn_write_opts_free(o);
 	if (disc)

@@ -13,6 +13,12 @@
 #include "medium.h"
 #include "progress.h"
 
+/*
+ * What a builder writes instead of an image when it has nothing to do
+ * (mstools(5)): burnms then writes nothing and exits MS_EXIT_NOTHING.
+ */
+#define MS_NOTHING_MARKER "mstools_nothing_v1\n"
+
 /* An image to write: its head read ahead, the rest still in fd. */
 struct ms_image {
 	char *name;			/* for messages; "-" is stdin */
@@ -31,7 +37,11 @@ struct ms_image {
 	uint32_t blocks;		/* its size */
 };
 
-/* Open an image file ("-" for standard input) and read its head. */
+/*
+ * Open an image file ("-" for standard input) and read its head.  Empty
+ * standard input is a failure (the builder before the pipe failed); an
+ * input that is exactly MS_NOTHING_MARKER fails with MS_EXIT_NOTHING.
+ */
 int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img);
 void ms_image_close(struct ms_image *img);
 
@@ -42,13 +52,18 @@ enum ms_burn_flags {
 };
 
 /*
- * Decide whether img may be written to the medium described by l, and
+ * Decide whether img may be written to the medium m described by l, and
  * where.  Fails with MS_EXIT_WRONGDISC, MS_EXIT_UNSUITABLE, MS_EXIT_NOSPACE
- * or MS_EXIT_VERIFY (a damaged record), naming what differs.  Sets
- * img->start and img->blocks.
+ * or MS_EXIT_VERIFY (a damaged record), naming what differs.  A foreign
+ * image (MS_BURN_FOREIGN, no record) must point only at files of the
+ * medium's last session below its start, at the same block with the same
+ * size; m is read for that tree (not when l says blank).  An image that
+ * is the medium's own file (same device and inode) is MS_EXIT_USAGE.
+ * Sets img->start and img->blocks.
  */
-int ms_burn_check(struct ms_ctx *c, const struct ms_layout *l,
-		  struct ms_image *img, unsigned flags);
+int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
+		  const struct ms_layout *l, struct ms_image *img,
+		  unsigned flags);
 
 /*
  * Write img as the next session.  On files and overwriteable media: the

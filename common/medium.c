@@ -23,6 +23,7 @@
 #define READ_CHUNK	(32 * MS_BLOCK)
 #define SETTLE_POLL_USEC 100000
 #define SETTLE_POLLS	1200	/* two minutes */
+#define BURN_MSG_BUSY_DEVICE 0x00020001	/* libburn: "Cannot open busy device" */
 
 static int lib_started;
 
@@ -68,15 +69,21 @@ void ms_burn_msgs_drop(void)
 void ms_burn_msgs_append(struct ms_ctx *c)
 {
 	char text[BURN_MSGS_MESSAGE_LEN], sev[80], last[BURN_MSGS_MESSAGE_LEN];
-	int code, err, last_err = 0;
+	int code, err, last_err = 0, busy = 0;
 
 	last[0] = '\0';
 	while (burn_msgs_obtain("ALL", &code, text, &err, sev) > 0) {
+		if (busy)
+			continue;
 		memcpy(last, text, sizeof(last));
 		last_err = err;
+		/* "Cannot open busy device": another process holds the drive */
+		busy = code == BURN_MSG_BUSY_DEVICE || err == EBUSY;
 	}
 	if (!last[0])
 		return;
+	if (busy)
+		c->status = MS_EXIT_BUSY;
 	ms_msg_tidy(last);
 	ms_fail_append(c, " (libburn: %s%s%s)", last, last_err ? ": " : "",
 		       last_err ? strerror(last_err) : "");
@@ -351,7 +358,7 @@ int ms_medium_lock(struct ms_medium *m, struct ms_ctx *c)
 
 		close(fd);
 		if (err == EWOULDBLOCK)
-			return ms_fail(c, MS_EXIT_FAILURE,
+			return ms_fail(c, MS_EXIT_BUSY,
 				       "medium busy: '%s' is being written by "
 				       "another process", m->name);
 		return ms_fail_errno(c, MS_EXIT_FAILURE, err,

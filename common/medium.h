@@ -120,7 +120,10 @@ int ms_medium_refresh(struct ms_medium *m, struct ms_ctx *c);
 /* Free bytes from byte address start on (libburn's estimate). */
 int64_t ms_medium_free_bytes(struct ms_medium *m, uint64_t start_byte);
 
-/* Fold pending libburn messages into ": text" on the context message. */
+/*
+ * Fold pending libburn messages into ": text" on the context message; a
+ * busy drive among them makes the status MS_EXIT_BUSY.
+ */
 void ms_burn_msgs_append(struct ms_ctx *c);
 void ms_burn_msgs_drop(void);
 

@@ -5,7 +5,7 @@ set -e
 
 PACKAGES="build-essential pkg-config mandoc libisofs-dev libburn-dev libarchive-dev
 zlib1g-dev libcriterion-dev xorriso genisoimage libarchive-tools p7zip-full
-growisofs jq"
+growisofs jq libssl-dev"
 
 missing=
 for p in $PACKAGES; do

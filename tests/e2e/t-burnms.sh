@@ -100,7 +100,9 @@ t_verify_reads_the_session_back() {
 	mkdir new
 	head -c 1000000 /dev/urandom >new/v.bin
 	expect_ok mkms -M d.iso -o n.iso new
-	expect_ok burnms --verify -d d.iso n.iso
+	expect_exit 0 burnms --verify -d d.iso n.iso
+	assert_eq "burnms: verified: the $(image_blocks n.iso) blocks read back from 'd.iso' match the image" \
+		"$(cat err)" "what --verify says"
 	cp -a new/. exp/
 	extract_newest d.iso x
 	assert_same_tree exp x
@@ -110,8 +112,8 @@ t_verify_reads_the_session_back() {
 	assert_md5_tags d.iso 3
 	# a first session on a new file, and one after blanking
 	expect_ok mkms -M new.iso -o first.iso new
-	expect_ok burnms --verify -d new.iso first.iso
-	expect_ok burnms --blank --verify -d d.iso first.iso
+	expect_ok burnms -q --verify -d new.iso first.iso
+	expect_ok burnms -q --blank --verify -d d.iso first.iso
 	assert_disc d.iso "32 $(image_blocks first.iso) MSTOOLS" new
 }
 
@@ -515,9 +517,9 @@ t_second_burnms_on_a_busy_medium_fails() {
 	feed_start stall n.iso 2000000
 	wait_growth d.iso "$size"
 	# the first holds the medium inside its write
-	expect_exit 1 burnms -d d.iso o.iso
+	expect_exit 8 burnms -d d.iso o.iso
 	assert_grep "^burnms: medium busy: 'd.iso' is being written by another process\$" err
-	expect_exit 1 burnms -d d.iso n.iso
+	expect_exit 8 burnms -d d.iso n.iso
 	assert_grep "medium busy" err
 	tail -c +2000001 n.iso >&3
 	exec 3>&-

@@ -18,7 +18,7 @@ t_dvd_plus_r_sessions() {
 t_dvd_minus_r_sessions() {
 	new_disc dvd dvd-r
 	burn_checked dvd 1
-	burn_checked dvd 2 --verify
+	burn_checked dvd 2 -q --verify
 	assert_eq DVD-R "$(jq -r .profile json.out | cut -c1-5)" "profile"
 	assert_eq "/d1/f1 /d2/f2 /n1 /n2 " \
 		"$(tree dvd "$(jq -r '.sessions[1].start' json.out)")" "newest"
