@@ -24,13 +24,6 @@
 /* The last block ISO 9660's 32-bit fields can address: no image ends past it. */
 #define MS_ISO_MAX_LBA UINT32_MAX
 
-/*
- * What mkms writes to standard output instead of an image when it has
- * nothing to do (exit MS_EXIT_NOTHING), so that burnms reading the pipe can
- * tell "nothing to do" from a builder that failed (mstools(5)).
- */
-#define MS_NOTHING_MARKER "mstools_nothing_v1\n"
-
 struct ms_build_opts {
 	const char *volid;	/* NULL: the base's, or MS_DEFAULT_VOLID */
 	int rockridge;

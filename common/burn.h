@@ -13,12 +13,6 @@
 #include "medium.h"
 #include "progress.h"
 
-/*
- * What a builder writes instead of an image when it has nothing to do
- * (mstools(5)): burnms then writes nothing and exits MS_EXIT_NOTHING.
- */
-#define MS_NOTHING_MARKER "mstools_nothing_v1\n"
-
 /* An image to write: its head read ahead, the rest still in fd. */
 struct ms_image {
 	char *name;			/* for messages; "-" is stdin */

@@ -30,6 +30,14 @@
 #include "ctx.h"
 #include "iso9660.h"
 
+/*
+ * What mkms writes to standard output instead of an image when it has
+ * nothing to do (exit MS_EXIT_NOTHING), so that burnms reading the pipe can
+ * tell "nothing to do" from a builder that failed: burnms then writes
+ * nothing and exits MS_EXIT_NOTHING too (mstools(5)).
+ */
+#define MS_NOTHING_MARKER "mstools_nothing_v1\n"
+
 #define MS_LINK_MAGIC		"mstools_link_v1 "
 /*
  * The highest block address a record may name: ISO 9660 sizes and
