@@ -72,12 +72,17 @@ static uint32_t get32(const uint8_t *p)
 int ms_snapshot_is_file(const char *path)
 {
 	char magic[MS_SNAP_MAGIC_LEN];
+	struct stat st;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
 	n = read(fd, magic, sizeof(magic));
 	close(fd);
 	return n == (ssize_t)sizeof(magic) &&
