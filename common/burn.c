@@ -333,6 +333,7 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 {
 	uint8_t *buf = NULL, *old = NULL, *head = NULL, md5[16];
 	uint64_t done = 0, old_blocks = m->size_blocks;
+	uint32_t old_got;
 	int existed = m->exists, ret = -1;
 	struct ms_md5 h;
 	int64_t n;
@@ -346,7 +347,8 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
-	if (ms_medium_read_upto(m, c, 0, MS_HEAD_BLOCKS, old, NULL) < 0)
+	/* old is zeroed: a file shorter than the head stays zero-padded */
+	if (ms_medium_read_upto(m, c, 0, MS_HEAD_BLOCKS, old, &old_got) < 0)
 		goto out;
 	while (done < img->blocks) {
 		uint32_t want = img->blocks - done > CHUNK_BLOCKS ?

@@ -553,9 +553,7 @@ int ms_medium_read_upto(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		n = (uint64_t)lba >= end ? 0 :
 		    (uint32_t)((uint64_t)lba + count > end ? end - lba : count);
 	}
-	memset(buf + (size_t)n * MS_BLOCK, 0, (size_t)(count - n) * MS_BLOCK);
-	if (got)
-		*got = n;
+	*got = n;
 	if (n == 0)
 		return 0;
 	return ms_medium_read(m, c, lba, n, buf);

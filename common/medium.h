@@ -92,8 +92,10 @@ int ms_medium_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		   uint32_t count, uint8_t *buf);
 
 /*
- * Read up to count blocks; blocks beyond the end of a file medium read as
- * zeros.  *got (may be NULL) tells how many were really there.
+ * Read up to count blocks, stopping at the end of a file medium: *got
+ * tells how many were there, and buf beyond them is left as it was.  For
+ * readers that look at a short file's head; everything else uses
+ * ms_medium_read, for which a block past the end is an error.
  */
 int ms_medium_read_upto(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 			uint32_t count, uint8_t *buf, uint32_t *got);
