@@ -46,11 +46,14 @@ static int src_read(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
 		return ISO_DATA_SOURCE_FAILURE;
 	}
 	if (s->limit && lba >= s->end) {
-		/* the session's alignment padding, unwritten if past the end */
+		/* the session's alignment padding: unwritten past a file's end */
 		uint32_t got;
 
-		if (ms_medium_read_upto(s->m, s->c, lba, 1, buffer, &got) < 0)
-			got = 0;
+		if (ms_medium_read_upto(s->m, s->c, lba, 1, buffer, &got) < 0) {
+			if (s->failed_lba)
+				*s->failed_lba = lba;
+			return ISO_DATA_SOURCE_FAILURE;
+		}
 		if (!got)
 			memset(buffer, 0, MS_BLOCK);
 	} else if (ms_medium_read(s->m, s->c, lba, 1, buffer) < 0) {
