@@ -1126,6 +1126,7 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 	struct hash_ring r;
 	struct imgsum sum;
 	pthread_t th;
+	uint32_t old_got;
 	int64_t n;
 
 	memset(&r, 0, sizeof(r));
@@ -1149,7 +1150,8 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 		}
 		started = 1;
 	}
-	if (ms_medium_read_upto(m, c, 0, MS_HEAD_BLOCKS, old, NULL) < 0)
+	/* old is zeroed: a file shorter than the head stays zero-padded */
+	if (ms_medium_read_upto(m, c, 0, MS_HEAD_BLOCKS, old, &old_got) < 0)
 		goto out;
 	while (done < img->blocks) {
 		uint32_t want = img->blocks - done > CHUNK_BLOCKS ?

@@ -1,15 +1,20 @@
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <libisofs/libisofs.h>
 
+#include "exit.h"
 #include "iso9660.h"
 #include "isosrc.h"
+#include "toc.h"
 
 struct isosrc {
 	struct ms_medium *m;
 	struct ms_ctx *c;
 	uint32_t *failed_lba;
 	uint32_t last_lba;
+	uint32_t end;		/* the session's end */
+	uint32_t limit;		/* reads at or past this block fail; 0: none */
 	ms_block_hook hook;
 	void *hook_arg;
 };
@@ -31,7 +36,27 @@ static int src_read(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
 	struct isosrc *s = src->data;
 
 	s->last_lba = lba;
-	if (ms_medium_read_upto(s->m, s->c, lba, 1, buffer, NULL) < 0) {
+	if (s->limit && lba >= s->limit) {
+		ms_fail(s->c, MS_EXIT_FAILURE, "its tree leads to block %u, "
+			"beyond the session's end at block %u: the session's "
+			"descriptors or directories are damaged", lba,
+			s->end);
+		if (s->failed_lba)
+			*s->failed_lba = lba;
+		return ISO_DATA_SOURCE_FAILURE;
+	}
+	if (s->limit && lba >= s->end) {
+		/* the session's alignment padding: unwritten past a file's end */
+		uint32_t got;
+
+		if (ms_medium_read_upto(s->m, s->c, lba, 1, buffer, &got) < 0) {
+			if (s->failed_lba)
+				*s->failed_lba = lba;
+			return ISO_DATA_SOURCE_FAILURE;
+		}
+		if (!got)
+			memset(buffer, 0, MS_BLOCK);
+	} else if (ms_medium_read(s->m, s->c, lba, 1, buffer) < 0) {
 		if (s->failed_lba)
 			*s->failed_lba = lba;
 		return ISO_DATA_SOURCE_FAILURE;
@@ -87,4 +112,14 @@ void ms_isosrc_set_hook(IsoDataSource *src, ms_block_hook hook, void *arg)
 
 	s->hook = hook;
 	s->hook_arg = arg;
+}
+
+void ms_isosrc_set_limit(IsoDataSource *src, uint32_t end)
+{
+	struct isosrc *s = src->data;
+	uint64_t limit = ((uint64_t)end + MS_TOC_ALIGN - 1) /
+			 MS_TOC_ALIGN * MS_TOC_ALIGN;
+
+	s->end = end;
+	s->limit = limit > UINT32_MAX ? UINT32_MAX : (uint32_t)limit;
 }

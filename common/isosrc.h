@@ -27,6 +27,16 @@ struct iso_data_source *ms_isosrc_new(struct ms_medium *m, struct ms_ctx *c,
 void ms_isosrc_set_hook(struct iso_data_source *src, ms_block_hook hook,
 			void *arg);
 
+/*
+ * Bound the import by what the session can hold, so that a damaged
+ * descriptor set or directory cannot make libisofs wander through the
+ * rest of the medium.  end is the session's end.  libisofs probes the
+ * blocks from there to the next 32-block boundary (the session's slot up
+ * to a file's NWA): those read as zeros where the medium has none; any
+ * read beyond fails, naming the block.
+ */
+void ms_isosrc_set_limit(struct iso_data_source *src, uint32_t end);
+
 /* The last block libisofs asked for (for "corrupt at block N" messages). */
 uint32_t ms_isosrc_last_lba(struct iso_data_source *src);
 

@@ -499,8 +499,20 @@ static int finish_sessions(struct ms_ctx *c, struct ms_medium *m,
 		goto out;
 	}
 	for (i = 0; i < l->nsessions; i++) {
+		const struct ms_session *s = &l->sessions[i];
+
 		if (read_details(c, m, &l->sessions[i], vdset, &n) < 0)
 			goto out;
+		/* a session nobody can load: the chain is broken there */
+		if (n == 0 && !l->broken) {
+			l->broken = 1;
+			l->break_lba = s->start + MS_VD_FIRST;
+			snprintf(l->break_reason, sizeof(l->break_reason),
+				 "session %d at block %u has no readable "
+				 "volume descriptor set (none that ends "
+				 "within %d blocks)", s->number, s->start,
+				 MS_VDSET_MAX);
+		}
 		if (l->status != MS_STATUS_IMAGE &&
 		    check_link(c, m, l, &l->sessions[i],
 			       i ? &l->sessions[i - 1] : NULL, prev, pn) < 0)

@@ -18,6 +18,7 @@
 #include "snapshot.h"
 
 #define STDIO_PREFIX	"stdio:"
+#define DEV_PREFIX	"/dev/"
 #define CACHE_BLOCKS	32
 /* libburn reads at most this much per call; larger reads are split */
 #define READ_CHUNK	(32 * MS_BLOCK)
@@ -165,6 +166,42 @@ const char *ms_medium_file_path(const char *name)
 	return name;
 }
 
+/*
+ * A name under /dev/ names a drive: when it does not exist the drive is
+ * missing, and treating it as a new file would create a file in /dev.
+ */
+static int is_dev_name(const char *path)
+{
+	return !strncmp(path, DEV_PREFIX, strlen(DEV_PREFIX));
+}
+
+/*
+ * What a file medium's path is, without opening it (a FIFO would block):
+ * regular files, block devices and missing files are media, anything else
+ * is refused as the plain name is.
+ */
+static int classify_file(struct ms_ctx *c, const char *name, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT && is_dev_name(path))
+			return ms_fail(c, MS_EXIT_FAILURE,
+				       "no such drive '%s'", name);
+		if (errno == ENOENT)
+			return 0;
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot stat '%s'", name);
+	}
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is a directory, not a medium", name);
+	return ms_fail(c, MS_EXIT_UNSUITABLE,
+		       "'%s' is neither a file nor an optical drive", name);
+}
+
 static int classify(struct ms_ctx *c, const char *name, char *adr,
 		    enum ms_medium_kind *kind, const char **path)
 {
@@ -177,24 +214,17 @@ static int classify(struct ms_ctx *c, const char *name, char *adr,
 			return ms_fail(c, MS_EXIT_USAGE,
 				       "empty path in medium address '%s'",
 				       name);
-		return 0;
+		return classify_file(c, name, *path);
 	}
 	*path = name;
 	if (stat(name, &st) < 0) {
-		if (errno == ENOENT) {
-			*kind = MS_MEDIUM_FILE;
-			return 0;
-		}
-		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				     "cannot stat '%s'", name);
+		*kind = MS_MEDIUM_FILE;
+		return classify_file(c, name, name);
 	}
 	if (S_ISREG(st.st_mode)) {
 		*kind = MS_MEDIUM_FILE;
 		return 0;
 	}
-	if (S_ISDIR(st.st_mode))
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' is a directory, not a medium", name);
 	if (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)) {
 		if (burn_drive_convert_fs_adr((char *)name, adr) > 0) {
 			*kind = MS_MEDIUM_DRIVE;
@@ -202,13 +232,25 @@ static int classify(struct ms_ctx *c, const char *name, char *adr,
 			return 0;
 		}
 		ms_burn_msgs_drop();
-		if (S_ISBLK(st.st_mode)) {
-			*kind = MS_MEDIUM_FILE;
-			return 0;
-		}
 	}
-	return ms_fail(c, MS_EXIT_UNSUITABLE,
-		       "'%s' is neither a file nor an optical drive", name);
+	*kind = MS_MEDIUM_FILE;
+	return classify_file(c, name, name);
+}
+
+/*
+ * Files that exist must be readable: say why one is not before libburn
+ * reports a failed read of block 0.  O_NONBLOCK: never wait on an open.
+ */
+static int check_readable(struct ms_medium *m, struct ms_ctx *c)
+{
+	int fd;
+
+	fd = open(m->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot open '%s'", m->name);
+	close(fd);
+	return 0;
 }
 
 static int grab(struct ms_medium *m, struct ms_ctx *c)
@@ -295,6 +337,13 @@ int ms_medium_open(struct ms_ctx *c, const char *name, unsigned flags,
 		return ms_fail_errno(c, MS_EXIT_FAILURE, ENOMEM, "open");
 	}
 	if (kind == MS_MEDIUM_FILE && file_size(m, c) < 0)
+		goto fail;
+	if (kind == MS_MEDIUM_FILE && !m->exists && (flags & MS_OPEN_EXISTING)) {
+		ms_fail(c, MS_EXIT_FAILURE, "no such file '%s' (a new disc "
+			"file would start blank)", name);
+		goto fail;
+	}
+	if (kind == MS_MEDIUM_FILE && m->exists && check_readable(m, c) < 0)
 		goto fail;
 	if ((flags & MS_OPEN_WRITE) && kind == MS_MEDIUM_FILE &&
 	    ms_medium_lock(m, c) < 0)
@@ -511,9 +560,7 @@ int ms_medium_read_upto(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		n = (uint64_t)lba >= end ? 0 :
 		    (uint32_t)((uint64_t)lba + count > end ? end - lba : count);
 	}
-	memset(buf + (size_t)n * MS_BLOCK, 0, (size_t)(count - n) * MS_BLOCK);
-	if (got)
-		*got = n;
+	*got = n;
 	if (n == 0)
 		return 0;
 	return ms_medium_read(m, c, lba, n, buf);

@@ -30,6 +30,7 @@ enum ms_medium_kind {
 
 enum ms_open_flags {
 	MS_OPEN_WRITE = 1 << 0,	/* will write: take the exclusive lock */
+	MS_OPEN_EXISTING = 1 << 1, /* a missing file fails, not blank */
 };
 
 /* The libburn profile number libburn gives stdio pseudo-drives. */
@@ -70,7 +71,11 @@ void ms_lib_finish(void);
 
 /*
  * Open a medium by name.  MS_OPEN_WRITE also takes the exclusive lock.  A
- * file that starts with the snapshot magic opens as a snapshot.
+ * file that starts with the snapshot magic opens as a snapshot.  A missing
+ * name under /dev/ is a missing drive and fails; any other missing file is
+ * a blank medium unless MS_OPEN_EXISTING.  Names that are neither files,
+ * block devices nor drives (directories, FIFOs) fail with
+ * MS_EXIT_UNSUITABLE, with or without "stdio:", and nothing here blocks.
  */
 int ms_medium_open(struct ms_ctx *c, const char *name, unsigned flags,
 		   struct ms_medium **out);
@@ -87,8 +92,10 @@ int ms_medium_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		   uint32_t count, uint8_t *buf);
 
 /*
- * Read up to count blocks; blocks beyond the end of a file medium read as
- * zeros.  *got (may be NULL) tells how many were really there.
+ * Read up to count blocks, stopping at the end of a file medium: *got
+ * tells how many were there, and buf beyond them is left as it was.  For
+ * readers that look at a short file's head; everything else uses
+ * ms_medium_read, for which a block past the end is an error.
  */
 int ms_medium_read_upto(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 			uint32_t count, uint8_t *buf, uint32_t *got);

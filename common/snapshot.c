@@ -37,7 +37,11 @@
 #define RUN_HDR_LEN		8
 #define TEXT_MAGIC		"mstools_snapshot_v1"
 /* a payload beyond this is not metadata: refuse to inflate it */
-#define PAYLOAD_MAX		((uint64_t)1 << 32)
+#define PAYLOAD_MAX		((uint64_t)UINT32_MAX)
+/* deflate's best case: 1032 bytes out for each byte in (zlib's FAQ) */
+#define ZLIB_MAX_RATIO		1032
+/* block addresses are 32 bits: no extent reaches past 2^32 */
+#define MS_MAX_BLOCKS		((uint64_t)1 << 32)
 
 struct run {
 	uint32_t lba;
@@ -45,7 +49,15 @@ struct run {
 	const uint8_t *data;
 };
 
-struct snap {
+/* keys that appear once; a second line of one makes the snapshot corrupt */
+static const char *const single_keys[] = {
+	"source", "taken", "kind", "profile", "status", "overwriteable",
+	"first_address", "msc1", "last_start", "nwa", "free_blocks",
+	"capacity_blocks", "overhead_blocks", "fingerprint",
+};
+#define NKEYS	(sizeof(single_keys) / sizeof(single_keys[0]))
+
+struct ms_snapshot {
 	uint8_t *payload;
 	uint64_t payload_len;
 	struct ms_layout layout;	/* sessions owned here */
@@ -53,6 +65,7 @@ struct snap {
 	int64_t taken;
 	struct run *runs;
 	size_t nruns;
+	unsigned char seen[NKEYS];	/* while parsing */
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -72,22 +85,25 @@ static uint32_t get32(const uint8_t *p)
 int ms_snapshot_is_file(const char *path)
 {
 	char magic[MS_SNAP_MAGIC_LEN];
+	struct stat st;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
 	n = read(fd, magic, sizeof(magic));
 	close(fd);
 	return n == (ssize_t)sizeof(magic) &&
 	       !memcmp(magic, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN);
 }
 
-void ms_snapshot_free(void *p)
+void ms_snapshot_free(struct ms_snapshot *s)
 {
-	struct snap *s = p;
-
 	if (!s)
 		return;
 	free(s->layout.sessions);
@@ -99,79 +115,59 @@ void ms_snapshot_free(void *p)
 
 /* --- reading --- */
 
-static int corrupt(struct ms_ctx *c, const char *path, const char *what)
+/* "snapshot 'NAME'" in messages, or "snapshot" when decoding a buffer */
+#define SNAP_FMT	"snapshot%s%s%s"
+#define SNAP_ARGS(name)	(name) ? " '" : "", (name) ? (name) : "", \
+			(name) ? "'" : ""
+
+static int corrupt(struct ms_ctx *c, const char *name, const char *what)
 {
-	return ms_fail(c, MS_EXIT_FAILURE, "snapshot '%s' is damaged: %s",
-		       path, what);
+	return ms_fail(c, MS_EXIT_FAILURE, SNAP_FMT " is damaged: %s",
+		       SNAP_ARGS(name), what);
 }
 
-/* Read and inflate the whole file; checks magic, header and CRCs. */
-static int load_payload(struct ms_ctx *c, const char *path, struct snap *s)
+/* Check magic, header and CRCs of buf and inflate its payload into s. */
+static int inflate_payload(struct ms_ctx *c, const char *name,
+			   const uint8_t *buf, size_t buflen,
+			   struct ms_snapshot *s)
 {
-	uint8_t hdr[HDR_LEN], *in = NULL;
-	struct stat st;
+	const uint8_t *hdr = buf;
 	z_stream z;
 	uint64_t len;
 	size_t inlen;
-	ssize_t n;
-	int fd, zret, ret = -1;
+	int zret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				     "cannot open snapshot '%s'", path);
-	if (fstat(fd, &st) < 0) {
-		ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-			      "cannot open snapshot '%s'", path);
-		goto out;
+	if (buflen < MS_SNAP_MAGIC_LEN ||
+	    memcmp(hdr, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN)) {
+		if (name)
+			return ms_fail(c, MS_EXIT_FAILURE,
+				       "'%s' is not a snapshot", name);
+		return ms_fail(c, MS_EXIT_FAILURE, "not a snapshot");
 	}
-	n = read(fd, hdr, sizeof(hdr));
-	if (n != (ssize_t)sizeof(hdr)) {
-		corrupt(c, path, "shorter than its header");
-		goto out;
-	}
-	if (memcmp(hdr, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN)) {
-		ms_fail(c, MS_EXIT_FAILURE, "'%s' is not a snapshot", path);
-		goto out;
-	}
-	if (crc32(0L, hdr, HDR_CRC_OFF) != get32(hdr + HDR_CRC_OFF)) {
-		ms_fail(c, MS_EXIT_VERIFY,
-			"snapshot '%s' is damaged: header checksum mismatch",
-			path);
-		goto out;
-	}
-	if (get32(hdr + HDR_VERSION_OFF) != MS_SNAP_VERSION) {
-		ms_fail(c, MS_EXIT_FAILURE,
-			"snapshot '%s' has format version %u; this mstools "
-			"reads version %d", path, get32(hdr + HDR_VERSION_OFF),
-			MS_SNAP_VERSION);
-		goto out;
-	}
+	if (buflen < HDR_LEN)
+		return corrupt(c, name, "shorter than its header");
+	if (crc32(0L, hdr, HDR_CRC_OFF) != get32(hdr + HDR_CRC_OFF))
+		return ms_fail(c, MS_EXIT_VERIFY, SNAP_FMT " is damaged: "
+			       "header checksum mismatch", SNAP_ARGS(name));
+	if (get32(hdr + HDR_VERSION_OFF) != MS_SNAP_VERSION)
+		return ms_fail(c, MS_EXIT_FAILURE, SNAP_FMT " has format "
+			       "version %u; this mstools reads version %d",
+			       SNAP_ARGS(name), get32(hdr + HDR_VERSION_OFF),
+			       MS_SNAP_VERSION);
 	len = (uint64_t)get32(hdr + HDR_LENGTH_OFF) << 32 |
 	      get32(hdr + HDR_LENGTH_OFF + 4);
-	if (len == 0 || len > PAYLOAD_MAX) {
-		corrupt(c, path, "impossible payload length");
-		goto out;
-	}
-	inlen = (size_t)st.st_size - HDR_LEN;
-	in = malloc(inlen ? inlen : 1);
+	inlen = buflen - HDR_LEN;
+	/* deflate shrinks by at most 1032 to 1: refuse before allocating */
+	if (len == 0 || len > PAYLOAD_MAX || inlen > PAYLOAD_MAX ||
+	    len > (uint64_t)inlen * ZLIB_MAX_RATIO)
+		return corrupt(c, name, "impossible payload length");
 	s->payload = malloc((size_t)len);
-	if (!in || !s->payload) {
-		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	n = read(fd, in, inlen);
-	if (n < 0 || (size_t)n != inlen) {
-		ms_fail_errno(c, MS_EXIT_FAILURE, n < 0 ? errno : EIO,
-			      "cannot read snapshot '%s'", path);
-		goto out;
-	}
+	if (!s->payload)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK) {
-		ms_fail(c, MS_EXIT_FAILURE, "cannot start zlib");
-		goto out;
-	}
-	z.next_in = in;
+	if (inflateInit(&z) != Z_OK)
+		return ms_fail(c, MS_EXIT_FAILURE, "cannot start zlib");
+	z.next_in = (Bytef *)(buf + HDR_LEN);
 	z.avail_in = (uInt)inlen;
 	z.next_out = s->payload;
 	z.avail_out = (uInt)len;
@@ -179,28 +175,18 @@ static int load_payload(struct ms_ctx *c, const char *path, struct snap *s)
 	inflateEnd(&z);
 	if (zret != Z_STREAM_END || z.total_out != len) {
 		if (zret == Z_DATA_ERROR)
-			corrupt(c, path, "the compressed data are invalid");
-		else
-			corrupt(c, path, "truncated");
-		goto out;
+			return corrupt(c, name,
+				       "the compressed data are invalid");
+		return corrupt(c, name, "truncated");
 	}
-	if (z.avail_in != 0) {
-		corrupt(c, path, "bytes after the compressed data");
-		goto out;
-	}
+	if (z.avail_in != 0)
+		return corrupt(c, name, "bytes after the compressed data");
 	if (crc32(0L, s->payload, (uInt)len) !=
-	    get32(hdr + HDR_PAYLOAD_CRC_OFF)) {
-		ms_fail(c, MS_EXIT_VERIFY,
-			"snapshot '%s' is damaged: payload checksum mismatch",
-			path);
-		goto out;
-	}
+	    get32(hdr + HDR_PAYLOAD_CRC_OFF))
+		return ms_fail(c, MS_EXIT_VERIFY, SNAP_FMT " is damaged: "
+			       "payload checksum mismatch", SNAP_ARGS(name));
 	s->payload_len = len;
-	ret = 0;
-out:
-	free(in);
-	close(fd);
-	return ret;
+	return 0;
 }
 
 static enum ms_status status_from_name(const char *name)
@@ -228,7 +214,17 @@ static int parse_u64(const char *v, uint64_t *out)
 	return errno || *end ? -1 : 0;
 }
 
-static int parse_session(struct snap *s, char *v)
+static int parse_u32(const char *v, uint32_t *out)
+{
+	uint64_t u;
+
+	if (parse_u64(v, &u) < 0 || u > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)u;
+	return 0;
+}
+
+static int parse_session(struct ms_snapshot *s, char *v)
 {
 	struct ms_session *ss, *sess;
 	char volid[3 * MS_VD_VOLUME_ID_LEN + 1];
@@ -265,7 +261,7 @@ static int parse_session(struct snap *s, char *v)
 }
 
 /* "link N STATE TEXT": the record line, or why it is damaged. */
-static int parse_link(struct snap *s, char *v)
+static int parse_link(struct ms_snapshot *s, char *v)
 {
 	uint8_t blk[MS_BLOCK];
 	struct ms_session *sess;
@@ -277,6 +273,8 @@ static int parse_link(struct snap *s, char *v)
 	    number > (unsigned)s->layout.nsessions)
 		return -1;
 	sess = &s->layout.sessions[number - 1];
+	if (sess->link_state != MS_LINK_ABSENT)
+		return -1;	/* two records for one session */
 	if (ms_unescape(v + n, text, sizeof(text)) < 0)
 		return -1;
 	if (state == MS_LINK_CORRUPT) {
@@ -294,10 +292,11 @@ static int parse_link(struct snap *s, char *v)
 	return sess->link_state == MS_LINK_FOUND ? 0 : -1;
 }
 
-static int parse_line(struct snap *s, char *key, char *v)
+static int parse_line(struct ms_snapshot *s, char *key, char *v)
 {
 	struct ms_layout *l = &s->layout;
 	uint64_t u;
+	uint32_t u32;
 	char buf[256];
 
 	if (!strcmp(key, "session"))
@@ -325,7 +324,7 @@ static int parse_line(struct snap *s, char *key, char *v)
 		unsigned pno;
 		int n;
 
-		if (sscanf(v, "%u %n", &pno, &n) != 1 ||
+		if (sscanf(v, "%u %n", &pno, &n) != 1 || pno > 0xffff ||
 		    ms_unescape(v + n, l->profile_name,
 				sizeof(l->profile_name)) < 0)
 			return -1;
@@ -345,44 +344,139 @@ static int parse_line(struct snap *s, char *key, char *v)
 		l->has_fp = 1;
 		return 0;
 	}
-	if (parse_u64(v, &u) < 0)
+	if (!strcmp(key, "free_blocks") || !strcmp(key, "capacity_blocks")) {
+		if (parse_u64(v, &u) < 0)
+			return -1;
+		if (!strcmp(key, "free_blocks"))
+			l->free_blocks = u;
+		else
+			l->capacity_blocks = u;
+		return 0;
+	}
+	if (parse_u32(v, &u32) < 0)
 		return -1;
 	if (!strcmp(key, "overwriteable"))
-		l->overwriteable = u != 0;
+		l->overwriteable = u32 != 0;
 	else if (!strcmp(key, "first_address"))
-		l->first_address = (uint32_t)u;
+		l->first_address = u32;
 	else if (!strcmp(key, "msc1"))
-		l->msc1 = (uint32_t)u;
+		l->msc1 = u32;
 	else if (!strcmp(key, "last_start"))
-		l->last_start = (uint32_t)u;
+		l->last_start = u32;
 	else if (!strcmp(key, "nwa"))
-		l->nwa = (uint32_t)u;
-	else if (!strcmp(key, "free_blocks"))
-		l->free_blocks = u;
-	else if (!strcmp(key, "capacity_blocks"))
-		l->capacity_blocks = u;
+		l->nwa = u32;
 	else if (!strcmp(key, "overhead_blocks"))
-		l->overhead_blocks = (uint32_t)u;
+		l->overhead_blocks = u32;
 	/* other keys are for later versions */
 	return 0;
 }
 
-static int parse_payload(struct ms_ctx *c, const char *path, struct snap *s)
+/* Index of a key that must appear once, or -1. */
+static int single_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (!strcmp(key, single_keys[i]))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Fields that contradict each other make a snapshot corrupt, whatever its
+ * checksums say: the tools after the decoder rely on these.
+ */
+static int check_layout(struct ms_ctx *c, const char *name,
+			const struct ms_snapshot *s)
+{
+	const struct ms_layout *l = &s->layout;
+	const struct ms_session *last = NULL;
+	char why[160];
+	size_t k;
+	int i;
+
+	for (k = 0; k < NKEYS; k++)
+		if (!s->seen[k]) {
+			snprintf(why, sizeof(why), "it has no '%s' line",
+				 single_keys[k]);
+			return corrupt(c, name, why);
+		}
+	for (i = 0; i < l->nsessions; i++) {
+		const struct ms_session *ss = &l->sessions[i];
+
+		if (ss->blocks == 0 ||
+		    (uint64_t)ss->start + ss->blocks > MS_MAX_BLOCKS) {
+			snprintf(why, sizeof(why), "session %d has an "
+				 "impossible extent (%u blocks at block %u)",
+				 ss->number, ss->blocks, ss->start);
+			return corrupt(c, name, why);
+		}
+		if (last && ss->start < last->start + last->blocks) {
+			snprintf(why, sizeof(why), "session %d at block %u "
+				 "starts before session %d ends (block %u)",
+				 ss->number, ss->start, last->number,
+				 last->start + last->blocks);
+			return corrupt(c, name, why);
+		}
+		last = ss;
+	}
+	switch (l->status) {
+	case MS_STATUS_BLANK:
+		if (l->nsessions)
+			return corrupt(c, name, "it says blank but lists "
+				       "sessions");
+		break;
+	case MS_STATUS_APPENDABLE:
+	case MS_STATUS_CLOSED:
+		if (!last) {
+			snprintf(why, sizeof(why), "it says %s but lists no "
+				 "sessions", ms_status_name(l->status));
+			return corrupt(c, name, why);
+		}
+		break;
+	default:
+		break;
+	}
+	if (last && l->last_start != last->start)
+		return corrupt(c, name, "its session table disagrees with "
+			       "the last session's start");
+	if (last && l->msc1 > last->start)
+		return corrupt(c, name, "its msc1 lies after the last "
+			       "session's start");
+	if (l->status == MS_STATUS_APPENDABLE) {
+		if (l->nwa < last->start + last->blocks) {
+			snprintf(why, sizeof(why), "its next writable address "
+				 "%u lies inside session %d (blocks %u to %u)",
+				 l->nwa, last->number, last->start,
+				 last->start + last->blocks - 1);
+			return corrupt(c, name, why);
+		}
+		if (!l->has_fp)
+			return corrupt(c, name, "it says appendable but has "
+				       "no fingerprint");
+	}
+	return 0;
+}
+
+static int parse_payload(struct ms_ctx *c, const char *name,
+			 struct ms_snapshot *s)
 {
 	uint8_t *p = s->payload, *end = s->payload + s->payload_len;
-	char *line, *nl, *sp;
-	int first = 1;
+	char *line, *nl, *sp, why[96];
+	int first = 1, k;
 
 	for (;;) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
-			return corrupt(c, path, "its text part does not end");
+			return corrupt(c, name, "its text part does not end");
 		*nl = '\0';
 		line = (char *)p;
 		p = (uint8_t *)nl + 1;
+		if (memchr(line, '\0', (size_t)(nl - line)))
+			return corrupt(c, name, "a NUL byte in its text part");
 		if (first) {
 			if (strcmp(line, TEXT_MAGIC))
-				return corrupt(c, path, "unknown text part");
+				return corrupt(c, name, "unknown text part");
 			first = 0;
 			continue;
 		}
@@ -390,13 +484,16 @@ static int parse_payload(struct ms_ctx *c, const char *path, struct snap *s)
 			break;
 		sp = strchr(line, ' ');
 		if (!sp)
-			return corrupt(c, path, "a line without a value");
+			return corrupt(c, name, "a line without a value");
 		*sp = '\0';
+		k = single_key(line);
+		if (k >= 0 && s->seen[k]++) {
+			snprintf(why, sizeof(why), "two '%s' lines", line);
+			return corrupt(c, name, why);
+		}
 		if (parse_line(s, line, sp + 1) < 0) {
-			char why[96];
-
 			snprintf(why, sizeof(why), "bad '%.40s' line", line);
-			return corrupt(c, path, why);
+			return corrupt(c, name, why);
 		}
 	}
 	while (p < end) {
@@ -404,7 +501,7 @@ static int parse_payload(struct ms_ctx *c, const char *path, struct snap *s)
 		uint64_t bytes;
 
 		if ((size_t)(end - p) < RUN_HDR_LEN)
-			return corrupt(c, path, "a block run is cut short");
+			return corrupt(c, name, "a block run is cut short");
 		r = realloc(s->runs, (s->nruns + 1) * sizeof(*r));
 		if (!r)
 			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
@@ -415,33 +512,121 @@ static int parse_payload(struct ms_ctx *c, const char *path, struct snap *s)
 		bytes = (uint64_t)r->count * MS_BLOCK;
 		p += RUN_HDR_LEN;
 		if (r->count == 0 || bytes > (uint64_t)(end - p))
-			return corrupt(c, path, "a block run is cut short");
+			return corrupt(c, name, "a block run is cut short");
+		if ((uint64_t)r->lba + r->count > MS_MAX_BLOCKS)
+			return corrupt(c, name, "a block run lies beyond "
+				       "block 2^32");
 		if (s->nruns && r->lba <= s->runs[s->nruns - 1].lba +
 					 s->runs[s->nruns - 1].count - 1)
-			return corrupt(c, path, "block runs out of order");
+			return corrupt(c, name, "block runs out of order");
 		r->data = p;
 		p += bytes;
 		s->nruns++;
 	}
-	if (s->layout.nsessions && s->layout.last_start !=
-	    s->layout.sessions[s->layout.nsessions - 1].start)
-		return corrupt(c, path, "its session table disagrees with "
-			       "the last session's start");
+	return check_layout(c, name, s);
+}
+
+static int decode(struct ms_ctx *c, const char *name, const uint8_t *buf,
+		  size_t len, struct ms_snapshot **out)
+{
+	struct ms_snapshot *s;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	if (inflate_payload(c, name, buf, len, s) < 0 ||
+	    parse_payload(c, name, s) < 0) {
+		ms_snapshot_free(s);
+		return -1;
+	}
+	*out = s;
 	return 0;
+}
+
+int ms_snapshot_decode(struct ms_ctx *c, const unsigned char *buf,
+		       size_t len, struct ms_snapshot **out)
+{
+	return decode(c, NULL, buf, len, out);
+}
+
+const struct ms_layout *ms_snapshot_decoded_layout(const struct ms_snapshot *s)
+{
+	return &s->layout;
+}
+
+const char *ms_snapshot_source(const struct ms_snapshot *s)
+{
+	return s->source;
+}
+
+/* Read the whole file, refusing anything but a regular file. */
+static int load_file(struct ms_ctx *c, const char *path, uint8_t **buf,
+		     size_t *len)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, ret = -1;
+
+	*buf = NULL;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot open snapshot '%s'", path);
+	if (fstat(fd, &st) < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+			      "cannot open snapshot '%s'", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ms_fail(c, MS_EXIT_UNSUITABLE, "'%s' is not a snapshot", path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > PAYLOAD_MAX + HDR_LEN) {
+		corrupt(c, path, "too large for a snapshot");
+		goto out;
+	}
+	*len = (size_t)st.st_size;
+	*buf = malloc(*len ? *len : 1);
+	if (!*buf) {
+		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	n = read(fd, *buf, *len);
+	if (n < 0 || (size_t)n != *len) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, n < 0 ? errno : EIO,
+			      "cannot read snapshot '%s'", path);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret < 0) {
+		free(*buf);
+		*buf = NULL;
+	}
+	close(fd);
+	return ret;
 }
 
 int ms_snapshot_open(struct ms_ctx *c, const char *path,
 		     struct ms_medium **out)
 {
 	struct ms_medium *m;
-	struct snap *s;
+	struct ms_snapshot *s;
+	uint8_t *buf;
+	size_t len = 0;
+	int ret;
 
 	*out = NULL;
+	if (load_file(c, path, &buf, &len) < 0)
+		return -1;
+	ret = decode(c, path, buf, len, &s);
+	free(buf);
+	if (ret < 0)
+		return -1;
 	m = calloc(1, sizeof(*m));
-	s = calloc(1, sizeof(*s));
-	if (!m || !s) {
-		free(m);
-		free(s);
+	if (!m) {
+		ms_snapshot_free(s);
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	}
 	m->lock_fd = -1;
@@ -454,10 +639,6 @@ int ms_snapshot_open(struct ms_ctx *c, const char *path,
 		ms_medium_close(m);
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	}
-	if (load_payload(c, path, s) < 0 || parse_payload(c, path, s) < 0) {
-		ms_medium_close(m);
-		return -1;
-	}
 	m->profile = s->layout.profile;
 	memcpy(m->profile_name, s->layout.profile_name,
 	       sizeof(m->profile_name));
@@ -468,7 +649,7 @@ int ms_snapshot_open(struct ms_ctx *c, const char *path,
 int ms_snapshot_layout(struct ms_ctx *c, struct ms_medium *m,
 		       struct ms_layout *l)
 {
-	struct snap *s = m->snap;
+	struct ms_snapshot *s = m->snap;
 	size_t bytes = (size_t)s->layout.nsessions * sizeof(*l->sessions);
 
 	*l = s->layout;
@@ -487,7 +668,7 @@ int ms_snapshot_layout(struct ms_ctx *c, struct ms_medium *m,
 	return 0;
 }
 
-static const struct run *find_run(const struct snap *s, uint32_t lba)
+static const struct run *find_run(const struct ms_snapshot *s, uint32_t lba)
 {
 	size_t lo = 0, hi = s->nruns;
 
@@ -508,7 +689,7 @@ static const struct run *find_run(const struct snap *s, uint32_t lba)
 int ms_snapshot_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		     uint32_t count, uint8_t *buf)
 {
-	const struct snap *s = m->snap;
+	const struct ms_snapshot *s = m->snap;
 	uint32_t i;
 
 	for (i = 0; i < count; i++) {

@@ -22,7 +22,9 @@
 #define MS_SNAP_MAGIC_LEN	8
 #define MS_SNAP_VERSION		1
 
-/* 1 if the file at path starts with the snapshot magic. */
+struct ms_snapshot;
+
+/* 1 if path is a regular file that starts with the snapshot magic. */
 int ms_snapshot_is_file(const char *path);
 
 /* Open a snapshot as a read-only medium of kind MS_MEDIUM_SNAPSHOT. */
@@ -37,7 +39,21 @@ int ms_snapshot_layout(struct ms_ctx *c, struct ms_medium *m,
 int ms_snapshot_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		     uint32_t count, uint8_t *buf);
 
-void ms_snapshot_free(void *snap);
+/*
+ * Decode a whole snapshot file held in memory: header, checksums, the
+ * text part, the block runs, and the consistency of the layout they
+ * describe (a snapshot whose fields contradict each other is damaged).
+ * Fails with a message on c ("snapshot is damaged: ...") and *out NULL.
+ * Free the result with ms_snapshot_free.
+ */
+int ms_snapshot_decode(struct ms_ctx *c, const unsigned char *buf,
+		       size_t len, struct ms_snapshot **out);
+
+/* The layout and the source medium's name of a decoded snapshot. */
+const struct ms_layout *ms_snapshot_decoded_layout(const struct ms_snapshot *s);
+const char *ms_snapshot_source(const struct ms_snapshot *s);
+
+void ms_snapshot_free(struct ms_snapshot *s);
 
 struct ms_snapshot_stats {
 	uint32_t blocks;		/* blocks recorded */

@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 			return ret;
 	}
 
-	if (ms_medium_open(&c, o.medium, 0, &m) < 0 ||
+	if (ms_medium_open(&c, o.medium, MS_OPEN_EXISTING, &m) < 0 ||
 	    ms_layout_read(&c, m, &l) < 0) {
 		ret = ms_cli_fail(&c);
 		goto out;

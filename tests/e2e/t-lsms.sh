@@ -281,10 +281,10 @@ t_growisofs_only_file_is_one_session_at_0() {
 
 # Blank media
 
-t_missing_file_is_blank() {
-	expect_ok lsms --json none.iso
-	assert_eq blank "$(jq -r .status out)" "status"
-	assert_eq 32 "$(jq -r .next_writable out)" "next writable"
+t_missing_file_is_named() {
+	expect_exit 1 lsms --json none.iso
+	assert_grep "no such file 'none.iso' (a new disc file would start blank)" err
+	assert_eq "" "$(cat out)" "stdout"
 	[ -e none.iso ] && fail "lsms created the file"
 	return 0
 }
@@ -320,7 +320,7 @@ t_msinfo_of_blank_is_refused() {
 	expect_exit 4 lsms --msinfo e.iso
 	assert_grep "'e.iso' is blank" err
 	assert_eq "" "$(cat out)" "stdout"
-	expect_exit 4 lsms --msinfo none.iso
+	expect_exit 1 lsms --msinfo none.iso
 	[ -e none.iso ] && fail "lsms created the file"
 	return 0
 }
@@ -484,7 +484,8 @@ t_map_of_ten_sessions_draws_all_in_order() {
 		tr -d '\n')" "sessions drawn"
 }
 
-t_map_of_missing_file() {
+t_map_of_empty_file() {
+	: >none.iso
 	COLUMNS=40 expect_ok lsms --map none.iso
 	assert_grep "^none.iso: stdio file, blank, 0 sessions" out
 	bar=$(sed -n 2p out)

@@ -146,8 +146,13 @@ t_damaged_track_is_refused_until_closed() {
 	assert_eq "$before" "$(state_sum cd)" "disc"
 	on cd xorriso -outdev "$DEV" -close_damaged as_needed >/dev/null 2>&1 ||
 		fail "xorriso -close_damaged"
-	json cd
+	# the closed track is a session without descriptors: a broken chain
+	rc=0
+	on cd lsms -j "$DEV" >json.out 2>err || rc=$?
+	assert_eq 1 "$rc" "lsms -j exit"
+	assert_grep "session 2 at block $nwa has no readable volume descriptor set" err
 	assert_eq false "$(jq -r .damaged json.out)" "damaged after closing"
+	assert_eq false "$(jq -r .chain.complete json.out)" "chain complete"
 	assert_eq 2 "$(jq '.sessions | length' json.out)" "sessions"
 	# the closed track holds no ISO tree to continue: refused, named
 	expect_exit 1 on cd mkms -M "$DEV" -o after.iso src2

@@ -71,6 +71,7 @@ t_snapshot_is_small() {
 }
 
 t_snapshot_of_blank_disc_builds_first_session() {
+	: >blank.iso
 	expect_ok lsms --export blank.mss blank.iso
 	mkdir new && echo first >new/first
 	expect_ok mkms -M blank.mss -o first.iso new

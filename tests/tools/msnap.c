@@ -5,6 +5,12 @@
  *
  *   msnap dump FILE            print the text part and the block runs
  *   msnap drop FILE LBA OUT    write OUT without block LBA
+ *   msnap text FILE TEXT OUT   write OUT with the text part read from the
+ *                              file TEXT (up to and with its "end" line)
+ *                              and the block runs of FILE
+ *
+ * The output's checksums are right, so a reader must find what is wrong
+ * in the contents.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -107,6 +113,52 @@ static void dump(const char *path)
 	}
 	if (pos != plen)
 		die("runs do not fill the payload");
+	free(p);
+	free(file);
+}
+
+/* Deflate payload p behind a header like the one of file into outpath. */
+static void write_snapshot(const unsigned char *file, const unsigned char *p,
+			   size_t len, const char *outpath)
+{
+	unsigned char *z, hdr[HEADER];
+	uLongf zlen;
+	FILE *f;
+
+	zlen = compressBound((uLong)len);
+	z = malloc(zlen);
+	if (!z || compress(z, &zlen, p, (uLong)len) != Z_OK)
+		die("cannot deflate");
+	memcpy(hdr, file, 16);
+	put_be32(hdr + 16, (uint32_t)((uint64_t)len >> 32));
+	put_be32(hdr + 20, (uint32_t)len);
+	put_be32(hdr + 24, (uint32_t)crc32(0, p, (uInt)len));
+	put_be32(hdr + 28, (uint32_t)crc32(0, hdr, 28));
+	f = fopen(outpath, "wb");
+	if (!f || fwrite(hdr, 1, HEADER, f) != HEADER ||
+	    fwrite(z, 1, zlen, f) != zlen || fclose(f))
+		die("cannot write output");
+	free(z);
+}
+
+static void text(const char *path, const char *textpath, const char *outpath)
+{
+	size_t len, tlen, pos;
+	uint64_t plen;
+	unsigned char *file = slurp(path, &len), *p = payload(file, len, &plen);
+	unsigned char *t = slurp(textpath, &tlen), *np;
+
+	pos = text_end(p, plen);
+	np = malloc(tlen + (plen - pos) + 1);
+	if (!np)
+		die("out of memory");
+	memcpy(np, t, tlen);
+	memcpy(np + tlen, p + pos, plen - pos);
+	write_snapshot(file, np, tlen + (plen - pos), outpath);
+	free(np);
+	free(t);
+	free(p);
+	free(file);
 }
 
 static void drop(const char *path, uint32_t victim, const char *outpath)
@@ -114,9 +166,7 @@ static void drop(const char *path, uint32_t victim, const char *outpath)
 	size_t len, pos, o;
 	uint64_t plen;
 	unsigned char *file = slurp(path, &len), *p = payload(file, len, &plen);
-	unsigned char *np, *z, hdr[HEADER];
-	uLongf zlen;
-	FILE *f;
+	unsigned char *np;
 	int found = 0;
 
 	np = malloc(plen);
@@ -151,19 +201,10 @@ static void drop(const char *path, uint32_t victim, const char *outpath)
 	}
 	if (!found)
 		die("the snapshot does not hold that block");
-	zlen = compressBound((uLong)o);
-	z = malloc(zlen);
-	if (!z || compress(z, &zlen, np, (uLong)o) != Z_OK)
-		die("cannot deflate");
-	memcpy(hdr, file, 16);
-	put_be32(hdr + 16, (uint32_t)((uint64_t)o >> 32));
-	put_be32(hdr + 20, (uint32_t)o);
-	put_be32(hdr + 24, (uint32_t)crc32(0, np, (uInt)o));
-	put_be32(hdr + 28, (uint32_t)crc32(0, hdr, 28));
-	f = fopen(outpath, "wb");
-	if (!f || fwrite(hdr, 1, HEADER, f) != HEADER ||
-	    fwrite(z, 1, zlen, f) != zlen || fclose(f))
-		die("cannot write output");
+	write_snapshot(file, np, o, outpath);
+	free(np);
+	free(p);
+	free(file);
 }
 
 int main(int argc, char **argv)
@@ -176,6 +217,11 @@ int main(int argc, char **argv)
 		drop(argv[2], (uint32_t)strtoul(argv[3], NULL, 10), argv[4]);
 		return 0;
 	}
-	fprintf(stderr, "usage: msnap dump FILE | msnap drop FILE LBA OUT\n");
+	if (argc == 5 && !strcmp(argv[1], "text")) {
+		text(argv[2], argv[3], argv[4]);
+		return 0;
+	}
+	fprintf(stderr, "usage: msnap dump FILE | msnap drop FILE LBA OUT | "
+		"msnap text FILE TEXT OUT\n");
 	return 2;
 }

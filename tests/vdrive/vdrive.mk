@@ -21,7 +21,7 @@ vdrive: $(VDRIVE_LIB) $(MSVD_BIN)
 
 $(O)/pic/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CC) $(SHIM_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(VDRIVE_LIB): $(VDRIVE_LIB_OBJS)
 	@mkdir -p $(@D)
@@ -29,7 +29,7 @@ $(VDRIVE_LIB): $(VDRIVE_LIB_OBJS)
 
 $(MSVD_BIN): $(MSVD_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ -ldl
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -ldl
 
 # End-to-end tests may drive the virtual burner.
 e2e: vdrive
