@@ -1,0 +1,75 @@
+#!/bin/sh
+# Run the fuzz targets one after the other (fuzz/README.md).
+#
+#   run.sh BUILD OPTIONS [-ci] SECONDS TARGET...
+#
+# Each target first runs once over its saved findings, fuzz/regress/
+# TARGET-*, then fuzzes for SECONDS from its seeds: fuzz/corpus/, the
+# seeds make-corpus.sh made in BUILD/seeds/, and what earlier runs found
+# in BUILD/corpus/TARGET.  With -ci, any crash, hang, leak or sanitizer
+# report makes the run fail; without, it is only reported.  Inputs that
+# fail are kept in BUILD/findings/ and the logs in BUILD/logs/.
+set -u
+build=$1
+opts=$2
+shift 2
+ci=0
+if [ "$1" = -ci ]; then
+	ci=1
+	shift
+fi
+seconds=$1
+shift
+src=$(dirname "$0")
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+# the seed directories of a target: several share the disc seeds
+seed_dirs() {
+	case $1 in
+	toc) set -- toc disc ;;
+	lsms|import) set -- disc snapshot-file ;;
+	*) set -- "$1" ;;
+	esac
+	for d; do
+		for base in "$src/corpus" "$build/seeds"; do
+			[ -d "$base/$d" ] && printf ' %s' "$base/$d"
+		done
+	done
+}
+
+failed=
+mkdir -p "$build/logs" "$build/findings"
+for t; do
+	bin=$build/fuzz/fuzz_$t
+	log=$build/logs/$t.log
+	regress=$(ls "$src"/regress/"$t"-* 2>/dev/null)
+	if [ -n "$regress" ]; then
+		# shellcheck disable=SC2086
+		if ! "$bin" $opts $regress >"$log.regress" 2>&1; then
+			echo "fuzz: $t: a saved finding still fails (see $log.regress)"
+			failed="$failed $t"
+			continue
+		fi
+	fi
+	mkdir -p "$build/corpus/$t"
+	echo "fuzz: $t for $seconds s"
+	# shellcheck disable=SC2046,SC2086
+	"$bin" $opts -max_total_time="$seconds" \
+		-artifact_prefix="$build/findings/$t-" \
+		"$build/corpus/$t" $(seed_dirs "$t") >"$log" 2>&1
+	rc=$?
+	grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units' "$log"
+	if [ $rc -ne 0 ]; then
+		echo "fuzz: $t: finding (exit $rc), see $log:"
+		grep -E '^==[0-9]+==ERROR|SUMMARY|^[^ ]*: runtime error|Test unit written' "$log" |
+			head -n 5
+		failed="$failed $t"
+	fi
+done
+if [ -n "$failed" ]; then
+	echo "fuzz: findings in:$failed"
+	[ $ci -eq 1 ] && exit 1
+fi
+exit 0
