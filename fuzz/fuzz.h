@@ -14,6 +14,8 @@
  *
  * Blocks no record names read as zeros.  An input without the magic is a
  * plain image: its bytes from block 0 on, the size rounded up to blocks.
+ * Link records in the blocks get their right self checksum when the disc
+ * is written out, so that mutations reach the fields behind it.
  */
 #ifndef MS_FUZZ_H
 #define MS_FUZZ_H
@@ -63,6 +65,25 @@ const char *fz_disc_write(const struct fz_disc *d);
 
 /* Write raw bytes to the process's file (another one than above). */
 const char *fz_bytes_write(const uint8_t *data, size_t size);
+
+/*
+ * A snapshot payload (text part and block runs) as a whole snapshot file
+ * with header and checksums, in a new buffer of *len bytes.
+ */
+uint8_t *fz_snapshot_wrap(const uint8_t *data, size_t size, size_t *len);
+
+/* The text magic that starts every snapshot payload. */
+#define FZ_SNAP_TEXT		"mstools_snapshot_v1\n"
+
+/* Put the right CRC after " self=" if blk starts a link record. */
+void fz_link_fix(uint8_t *blk);
+
+/*
+ * An input for the medium targets as a file to open: a snapshot file (it
+ * starts with the snapshot magic) as it is, a snapshot payload (it starts
+ * with FZ_SNAP_TEXT) wrapped, else a disc.  NULL on error.
+ */
+const char *fz_medium_write(const uint8_t *data, size_t size);
 
 /* A context whose warnings go nowhere. */
 void fz_ctx_init(struct ms_ctx *c);

@@ -1,8 +1,8 @@
 /*
  * The libisofs import of a base tree, as mkms -M does it: a sparse disc
- * (or, with the snapshot magic, a snapshot file) written to a file,
- * opened as a medium, its layout read, and, where mkms would continue
- * the medium, the last session's tree imported.  Run with -timeout and
+ * (or a snapshot, fuzz.h) written to a file, opened as a medium, its
+ * layout read, and, where mkms would continue the medium, the last
+ * session's tree imported.  Run with -timeout and
  * -rss_limit_mb: an import's time and memory must stay bounded by what
  * the session can hold.
  */
@@ -12,7 +12,6 @@
 #include "fuzz.h"
 #include "layout.h"
 #include "medium.h"
-#include "snapshot.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -38,18 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ms_build *b = NULL;
 	struct ms_layout l;
 	struct ms_ctx c;
-	struct fz_disc d;
 	const char *path;
 
-	if (size >= MS_SNAP_MAGIC_LEN &&
-	    !memcmp(data, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN)) {
-		path = fz_bytes_write(data, size);
-	} else {
-		if (fz_disc_init(&d, data, size) < 0)
-			return 0;
-		path = fz_disc_write(&d);
-		fz_disc_free(&d);
-	}
+	path = fz_medium_write(data, size);
 	if (!path)
 		return 0;
 	fz_ctx_init(&c);

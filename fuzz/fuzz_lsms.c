@@ -1,7 +1,7 @@
 /*
- * The whole report path of lsms: a sparse disc (or, with the snapshot
- * magic, a snapshot file) written to a file, opened as a medium, its
- * layout read, then the table, the map, msinfo and the JSON printed.
+ * The whole report path of lsms: a sparse disc (or a snapshot, fuzz.h)
+ * written to a file, opened as a medium, its layout read, then the table,
+ * the map, msinfo and the JSON printed.
  * Every output must be clean UTF-8 text, without the control bytes that
  * steer a terminal: disc bytes pass through one escaping function.
  */
@@ -13,7 +13,6 @@
 #include "layout.h"
 #include "medium.h"
 #include "report.h"
-#include "snapshot.h"
 
 #define MAP_WIDTH 78
 
@@ -114,18 +113,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ms_medium *m = NULL;
 	struct ms_layout l;
 	struct ms_ctx c;
-	struct fz_disc d;
 	const char *path;
 
-	if (size >= MS_SNAP_MAGIC_LEN &&
-	    !memcmp(data, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN)) {
-		path = fz_bytes_write(data, size);
-	} else {
-		if (fz_disc_init(&d, data, size) < 0)
-			return 0;
-		path = fz_disc_write(&d);
-		fz_disc_free(&d);
-	}
+	path = fz_medium_write(data, size);
 	if (!path)
 		return 0;
 	fz_ctx_init(&c);

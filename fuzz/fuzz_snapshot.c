@@ -7,7 +7,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "fuzz.h"
 #include "iso9660.h"
@@ -15,44 +14,7 @@
 #include "medium.h"
 #include "snapshot.h"
 
-/* the header of mstools(5): magic, version, flags, length, two CRCs */
-#define HDR_VERSION_OFF		8
-#define HDR_LENGTH_OFF		16
-#define HDR_PAYLOAD_CRC_OFF	24
-#define HDR_CRC_OFF		28
-#define HDR_LEN			32
 #define READS_MAX		64
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* The payload as a snapshot file, in a buffer of *len bytes. */
-static uint8_t *wrap(const uint8_t *data, size_t size, size_t *len)
-{
-	uLongf zlen = compressBound((uLong)size);
-	uint8_t *out = malloc(HDR_LEN + zlen);
-
-	if (!out)
-		return NULL;
-	if (compress(out + HDR_LEN, &zlen, data, (uLong)size) != Z_OK) {
-		free(out);
-		return NULL;
-	}
-	memset(out, 0, HDR_LEN);
-	memcpy(out, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN);
-	put_be32(out + HDR_VERSION_OFF, MS_SNAP_VERSION);
-	put_be32(out + HDR_LENGTH_OFF + 4, (uint32_t)size);
-	put_be32(out + HDR_PAYLOAD_CRC_OFF,
-		 (uint32_t)crc32(0L, data, (uInt)size));
-	put_be32(out + HDR_CRC_OFF, (uint32_t)crc32(0L, out, HDR_CRC_OFF));
-	*len = HDR_LEN + zlen;
-	return out;
-}
 
 /* Read what the table and the runs promise, as an import would. */
 static void read_some(struct ms_medium *m, const struct ms_layout *l)
@@ -91,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= MS_SNAP_MAGIC_LEN &&
 	    !memcmp(data, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN))
 		path = fz_bytes_write(data, size);
-	else if (size == 0 || !(file = wrap(data, size, &len)))
+	else if (size == 0 || !(file = fz_snapshot_wrap(data, size, &len)))
 		return 0;
 	else
 		path = fz_bytes_write(file, len);

@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "fuzz.h"
 #include "iso9660.h"
+#include "link.h"
+#include "snapshot.h"
 
 static uint32_t get_le32(const uint8_t *p)
 {
@@ -144,9 +147,13 @@ const char *fz_disc_write(const struct fz_disc *d)
 		ret = put(fd, d->plain, d->plain_len, 0);
 	else if (ftruncate(fd, (off_t)d->blocks * MS_BLOCK) < 0)
 		ret = -1;
-	for (i = 0; i < d->count && ret == 0; i++)
-		ret = put(fd, d->recs[i].data, MS_BLOCK,
-			  (off_t)d->recs[i].lba * MS_BLOCK);
+	for (i = 0; i < d->count && ret == 0; i++) {
+		uint8_t blk[MS_BLOCK];
+
+		memcpy(blk, d->recs[i].data, MS_BLOCK);
+		fz_link_fix(blk);
+		ret = put(fd, blk, MS_BLOCK, (off_t)d->recs[i].lba * MS_BLOCK);
+	}
 	if (close(fd) < 0)
 		ret = -1;
 	return ret ? NULL : path;
@@ -163,6 +170,91 @@ const char *fz_bytes_write(const uint8_t *data, size_t size)
 	if (close(fd) < 0)
 		ret = -1;
 	return ret ? NULL : path;
+}
+
+/* the header of mstools(5): magic, version, flags, length, two CRCs */
+#define HDR_VERSION_OFF		8
+#define HDR_LENGTH_OFF		16
+#define HDR_PAYLOAD_CRC_OFF	24
+#define HDR_CRC_OFF		28
+#define HDR_LEN			32
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* The payload as a snapshot file, in a buffer of *len bytes. */
+uint8_t *fz_snapshot_wrap(const uint8_t *data, size_t size, size_t *len)
+{
+	uLongf zlen = compressBound((uLong)size);
+	uint8_t *out = malloc(HDR_LEN + zlen);
+
+	if (!out)
+		return NULL;
+	if (compress(out + HDR_LEN, &zlen, data, (uLong)size) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	memset(out, 0, HDR_LEN);
+	memcpy(out, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN);
+	put_be32(out + HDR_VERSION_OFF, MS_SNAP_VERSION);
+	put_be32(out + HDR_LENGTH_OFF + 4, (uint32_t)size);
+	put_be32(out + HDR_PAYLOAD_CRC_OFF,
+		 (uint32_t)crc32(0L, data, (uInt)size));
+	put_be32(out + HDR_CRC_OFF, (uint32_t)crc32(0L, out, HDR_CRC_OFF));
+	*len = HDR_LEN + zlen;
+	return out;
+}
+
+#define SELF_KEY	" self="
+#define SELF_HEX_LEN	8
+
+void fz_link_fix(uint8_t *blk)
+{
+	char hex[SELF_HEX_LEN + 1];
+	uint8_t *nl, *self;
+
+	if (memcmp(blk, MS_LINK_MAGIC, strlen(MS_LINK_MAGIC)))
+		return;
+	nl = memchr(blk, '\n', MS_BLOCK);
+	if (!nl)
+		return;
+	self = memmem(blk, (size_t)(nl - blk), SELF_KEY, strlen(SELF_KEY));
+	if (!self || nl - self != (long)strlen(SELF_KEY) + SELF_HEX_LEN)
+		return;
+	snprintf(hex, sizeof(hex), "%08lx",
+		 (unsigned long)crc32(0L, blk, (uInt)(self - blk)));
+	memcpy(self + strlen(SELF_KEY), hex, SELF_HEX_LEN);
+}
+
+const char *fz_medium_write(const uint8_t *data, size_t size)
+{
+	struct fz_disc d;
+	const char *path;
+	uint8_t *file;
+	size_t len;
+
+	if (size >= MS_SNAP_MAGIC_LEN &&
+	    !memcmp(data, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN))
+		return fz_bytes_write(data, size);
+	if (size >= strlen(FZ_SNAP_TEXT) &&
+	    !memcmp(data, FZ_SNAP_TEXT, strlen(FZ_SNAP_TEXT))) {
+		file = fz_snapshot_wrap(data, size, &len);
+		if (!file)
+			return NULL;
+		path = fz_bytes_write(file, len);
+		free(file);
+		return path;
+	}
+	if (fz_disc_init(&d, data, size) < 0)
+		return NULL;
+	path = fz_disc_write(&d);
+	fz_disc_free(&d);
+	return path;
 }
 
 static void quiet(void *arg, const char *msg)

@@ -3,10 +3,11 @@
 #
 #   run.sh BUILD OPTIONS [-ci] SECONDS TARGET...
 #
-# Each target first runs once over its saved findings, fuzz/regress/
-# TARGET-*, then fuzzes for SECONDS from its seeds: fuzz/corpus/, the
-# seeds make-corpus.sh made in BUILD/seeds/, and what earlier runs found
-# in BUILD/corpus/TARGET.  With -ci, any crash, hang, leak or sanitizer
+# Each target first runs once over each of its saved findings,
+# fuzz/regress/TARGET-*; if one still fails, the target is not fuzzed (it
+# would stop at that failure).  Then it fuzzes for SECONDS from its seeds:
+# fuzz/corpus/, the seeds make-corpus.sh made in BUILD/seeds/, and what
+# earlier runs found in BUILD/corpus/TARGET.  With -ci, any crash, hang, leak or sanitizer
 # report makes the run fail; without, it is only reported.  Inputs that
 # fail are kept in BUILD/findings/ and the logs in BUILD/logs/.
 set -u
@@ -29,7 +30,7 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 seed_dirs() {
 	case $1 in
 	toc) set -- toc disc ;;
-	lsms|import) set -- disc snapshot-file ;;
+	lsms|import) set -- disc snapshot-file snapshot ;;
 	*) set -- "$1" ;;
 	esac
 	for d; do
@@ -44,19 +45,32 @@ mkdir -p "$build/logs" "$build/findings"
 for t; do
 	bin=$build/fuzz/fuzz_$t
 	log=$build/logs/$t.log
-	regress=$(ls "$src"/regress/"$t"-* 2>/dev/null)
-	if [ -n "$regress" ]; then
+	stale=
+	for r in "$src"/regress/"$t"-*; do
+		[ -e "$r" ] || continue
 		# shellcheck disable=SC2086
-		if ! "$bin" $opts $regress >"$log.regress" 2>&1; then
-			echo "fuzz: $t: a saved finding still fails (see $log.regress)"
-			failed="$failed $t"
-			continue
+		rlog=$build/logs/$(basename "$r").log
+		if ! "$bin" $opts "$r" >"$rlog" 2>&1; then
+			echo "fuzz: $t: saved finding $(basename "$r") still fails" \
+				"(see $rlog):"
+			grep -E '^==[0-9]+==.*ERROR|SUMMARY|runtime error' \
+				"$rlog" | head -n 3
+			stale=1
 		fi
+	done
+	if [ -n "$stale" ]; then
+		failed="$failed $t"
+		# a known failure would end the run at once
+		continue
 	fi
+	case $t in
+	link|snapshot) dict=$src/dict/$t.dict ;;
+	toc|vd|lsms|import) dict=$src/dict/disc.dict ;;
+	esac
 	mkdir -p "$build/corpus/$t"
 	echo "fuzz: $t for $seconds s"
 	# shellcheck disable=SC2046,SC2086
-	"$bin" $opts -max_total_time="$seconds" \
+	"$bin" $opts -max_total_time="$seconds" -dict="$dict" \
 		-artifact_prefix="$build/findings/$t-" \
 		"$build/corpus/$t" $(seed_dirs "$t") >"$log" 2>&1
 	rc=$?
