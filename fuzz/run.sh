@@ -48,8 +48,8 @@ for t; do
 	stale=
 	for r in "$src"/regress/"$t"-*; do
 		[ -e "$r" ] || continue
-		# shellcheck disable=SC2086
 		rlog=$build/logs/$(basename "$r").log
+		# shellcheck disable=SC2086
 		if ! "$bin" $opts "$r" >"$rlog" 2>&1; then
 			echo "fuzz: $t: saved finding $(basename "$r") still fails" \
 				"(see $rlog):"
