@@ -57,7 +57,9 @@ for i in 1 2 3; do
 	echo "generation $i" >"gen$i/d$i/f$i"
 	"$bin/mkms" -q -M disc.iso -o - "gen$i" |
 		"$bin/burnms" -q -d disc.iso -
-	[ $i -eq 1 ] && cp disc.iso disc-1.iso
+	if [ "$i" -eq 1 ]; then
+		cp disc.iso disc-1.iso
+	fi
 done
 seed disc-1.iso mstools-1-session
 seed disc.iso mstools-3-sessions
