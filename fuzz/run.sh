@@ -40,6 +40,17 @@ seed_dirs() {
 	done
 }
 
+# the targets' scratch media, in memory when there is a tmpfs; a target
+# that crashes leaves its own behind
+if [ -w /dev/shm ]; then
+	TMPDIR=/dev/shm/msfuzz-run-$$
+else
+	TMPDIR=$(cd "$build" && pwd)/tmp
+fi
+export TMPDIR
+mkdir -p "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
+
 failed=
 mkdir -p "$build/logs" "$build/findings"
 for t; do
