@@ -237,12 +237,17 @@ int ms_time_parse(const char *s, int64_t *out)
 {
 	struct tm tm;
 	char *end;
+	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
 	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (!end || *end)
 		return -1;
-	*out = (int64_t)timegm(&tm);
+	t = timegm(&tm);
+	/* before 1970 is what ms_time_format cannot write back */
+	if (t < 0)
+		return -1;
+	*out = (int64_t)t;
 	return 0;
 }
 

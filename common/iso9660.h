@@ -105,7 +105,10 @@ int ms_iso_date_parse(const uint8_t *dt, int64_t *out);
 /* Unix time as "YYYY-MM-DDTHH:MM:SSZ" (buf of at least 21 bytes). */
 void ms_time_format(int64_t t, char *buf, size_t size);
 
-/* The reverse of ms_time_format.  Returns 0, or -1 if s is not one. */
+/*
+ * The reverse of ms_time_format.  Returns 0, or -1 if s is not one (a
+ * date before 1970 is not).
+ */
 int ms_time_parse(const char *s, int64_t *out);
 
 /*
