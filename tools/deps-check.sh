@@ -4,15 +4,18 @@
 #   deps-check.sh BUILD_DIR
 #
 # 1. No include cycle among the modules of common/ (a module is x.c with
-#    x.h; module A depends on B when x.c or x.h includes "b.h").
+#    x.h; module A depends on B when a.c or a.h includes "b.h").  A header
+#    without a .c of its own (a private header, or one that declares
+#    several modules) is no module: its includes count for each module
+#    that includes it.
 # 2. No link cycle among the objects of the library (object A depends on B
 #    when A uses a symbol that B defines), read with nm.
 # 3. Nothing in common/ includes a header of fe/; the test helper
 #    tests/tools/msnap.c includes no project header at all.
 # 4. No tool carries a module it does not use: RULES below names, for each
 #    binary, the modules of common/ it must not contain.  A module is in a
-#    binary when any global symbol its object defines is.  A module that
-#    does not exist (yet) is skipped.
+#    binary when any global symbol its object in the library defines is.
+#    A module the library does not have (yet) is skipped.
 #
 # Every finding is printed; the exit status is 1 if there was any.
 set -u
@@ -40,13 +43,41 @@ found() {
 edges=$(for f in common/*.c common/*.h; do
 	from=$(basename "$f")
 	from=${from%.*}
+	[ -e "common/$from.c" ] && fc=1 || fc=0
 	sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)\.h".*/\1/p' \
 		"$f" | while read -r to; do
 		to=$(basename "$to")
-		[ "$to" != "$from" ] && [ -e "common/$to.h" ] &&
-			echo "$from $to"
+		[ -e "common/$to.h" ] || continue
+		[ -e "common/$to.c" ] && c=1 || c=0
+		echo "$from $to $fc $c"
 	done
-done | sort -u)
+done | awk '
+	{ inc[$1] = inc[$1] " " $2; module[$1] = $3; module[$2] = $4 }
+	# the modules that "from" reaches, seeing through header-only headers
+	function reach(from, name, seen,    n, i, t, list) {
+		n = split(inc[name], list, " ")
+		for (i = 1; i <= n; i++) {
+			t = list[i]
+			if (t in seen)
+				continue
+			seen[t] = 1
+			if (module[t]) {
+				if (t != from)
+					print from, t
+			} else {
+				reach(from, t, seen)
+			}
+		}
+	}
+	END {
+		for (f in inc) {
+			if (!module[f])
+				continue
+			split("", seen)
+			seen[f] = 1
+			reach(f, f, seen)
+		}
+	}' | sort -u)
 loops=$(echo "$edges" | tsort 2>&1 >/dev/null |
 	awk '/input contains a loop/ { if (l != "") print l; l = ""; next }
 	     { sub(/^tsort: /, ""); l = l (l == "" ? "" : " -> ") $0 }
@@ -110,11 +141,11 @@ echo "$RULES" | while IFS=: read -r tool modules; do
 	nm --defined-only "$bin" 2>/dev/null | awk '{ print $NF }' |
 		sort -u >"$O/.deps-check.syms"
 	for m in $modules; do
-		obj=$O/common/$m.o
-		[ -f "$obj" ] || continue
-		hits=$(nm --defined-only -g "$obj" 2>/dev/null |
-			awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort -u |
-			comm -12 - "$O/.deps-check.syms" | head -n 3 | tr '\n' ' ')
+		hits=$(nm -A --defined-only -g "$lib" 2>/dev/null |
+			awk -v m="$m.o" '{ n = split($1, p, ":") }
+				p[n - 1] == m && $2 ~ /^[TDBR]$/ { print $3 }' |
+			sort -u | comm -12 - "$O/.deps-check.syms" |
+			head -n 3 | tr '\n' ' ')
 		[ -n "$hits" ] &&
 			echo "deps-check: $tool carries common/$m.c, which it must not ($hits)"
 	done

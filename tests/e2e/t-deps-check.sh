@@ -57,6 +57,24 @@ t_include_cycle_is_found() {
 	assert_grep "^deps-check: include cycle in common/: .*a -> b\|b -> a" out
 }
 
+# A header without a .c of its own is no module: a private header of b
+# that includes b.h makes no cycle, but what it includes counts for b.
+t_header_only_headers_are_seen_through() {
+	tree
+	printf '#include "b.h"\nint b_private(void);\n' >common/b_int.h
+	printf '#include "b_int.h"\nint b(void) { return 1; }\n' >common/b.c
+	build
+	check
+	assert_eq 0 "$rc" "exit status"
+	printf '#include "a.h"\n#include "b.h"\nint b_private(void);\n' \
+		>common/b_int.h
+	printf 'int a(void);\n' >common/a.h
+	build
+	check
+	assert_eq 1 "$rc" "exit status"
+	assert_grep "^deps-check: include cycle in common/: .*a -> b\|b -> a" out
+}
+
 t_link_cycle_is_found() {
 	tree
 	printf '#include "b.h"\nint a(void);\nint b(void) { return a(); }\n' \
@@ -97,6 +115,14 @@ t_tool_carrying_a_module_it_must_not_is_found() {
 	assert_eq 1 "$rc" "exit status"
 	assert_eq "deps-check: burnms carries common/build.c, which it must not (ms_build_new )" \
 		"$(cat out)" "output"
+	# an object left over beside the library is not the module: here
+	# another module defines the same symbol, and burnms may carry that
+	cp common/build.c common/other.c
+	cc -c -o o/common/other.o common/other.c || fail "cc other"
+	rm -f o/libmstools.a
+	ar rcs o/libmstools.a o/common/a.o o/common/b.o o/common/other.o
+	check
+	assert_eq 0 "$rc" "exit status with build.o outside the library"
 	# a missing binary cannot be checked
 	rm o/bin/lsms
 	check
