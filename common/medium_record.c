@@ -19,7 +19,7 @@ static int keep(struct recorder *r, uint32_t lba, const uint8_t *blk)
 {
 	size_t i;
 
-	for (i = r->n; i > 0 && i > r->n - RECENT; i--)
+	for (i = r->n; i > 0 && i + RECENT > r->n; i--)
 		if (r->lbas[i - 1] == lba)
 			return 0;
 	if (r->n == r->cap) {
