@@ -36,10 +36,6 @@ enum ms_open_flags {
 	MS_OPEN_EXISTING = 1 << 1, /* a missing file fails, not blank */
 };
 
-enum ms_write_flags {
-	MS_WRITE_SYNC = 1 << 0,	/* flush to stable storage afterwards */
-};
-
 /* The libburn profile number libburn gives stdio pseudo-drives. */
 #define MS_PROFILE_STDIO 0xffff
 
@@ -48,7 +44,7 @@ struct ms_medium;
 /*
  * Start libburn and libisofs with printing off: their messages are queued
  * and folded into ours.  prog prefixes nothing; it names the caller in
- * libburn's own records.  (medium_burn.c)
+ * libburn's own records.
  */
 int ms_lib_init(struct ms_ctx *c);
 void ms_lib_finish(void);
@@ -115,6 +111,10 @@ int ms_medium_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
  */
 int ms_medium_read_upto(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 			uint32_t count, uint8_t *buf, uint32_t *got);
+
+enum ms_write_flags {
+	MS_WRITE_SYNC = 1 << 0,	/* flush to stable storage afterwards */
+};
 
 /* Write count blocks at lba of a file medium or overwriteable disc. */
 int ms_medium_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
