@@ -3,15 +3,12 @@
  * keeps.  Which backend serves a name is decided in medium_open.c.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "exit.h"
 #include "iso9660.h"
 #include "medium.h"
-#include "util.h"
 
 #define STDIO_PREFIX	"stdio:"
 
@@ -176,36 +173,4 @@ int ms_medium_layout(struct ms_medium *m, struct ms_ctx *c,
 		     struct ms_layout *l)
 {
 	return m->ops->layout(m, c, l);
-}
-
-int ms_medium_zero_prefix(struct ms_medium *m, struct ms_ctx *c, size_t n)
-{
-	uint8_t buf[4096];
-	size_t done = 0;
-	ssize_t r;
-	int fd, ret = 1;
-
-	if (!m->info.file)
-		return ms_fail(c, MS_EXIT_FAILURE, "'%s' is not a file",
-			       m->name);
-	fd = open(m->info.file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				     "cannot open '%s'", m->name);
-	while (done < n && ret == 1) {
-		r = read(fd, buf, n - done < sizeof(buf) ? n - done :
-			 sizeof(buf));
-		if (r < 0) {
-			ret = ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-					    "cannot read '%s'", m->name);
-			break;
-		}
-		if (r == 0)
-			break;
-		if (!ms_is_zero(buf, (size_t)r))
-			ret = 0;
-		done += (size_t)r;
-	}
-	close(fd);
-	return ret;
 }

@@ -120,12 +120,6 @@ enum ms_write_flags {
 int ms_medium_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		    uint32_t count, const uint8_t *buf, unsigned flags);
 
-/*
- * Files: 1 if the first n bytes (or all, if the file is shorter) are zero,
- * 0 if not, -1 on error.  For files too short to hold a descriptor.
- */
-int ms_medium_zero_prefix(struct ms_medium *m, struct ms_ctx *c, size_t n);
-
 /* Re-read the size of a file medium after writing. */
 int ms_medium_refresh(struct ms_medium *m, struct ms_ctx *c);
 

@@ -589,6 +589,40 @@ static int burn_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 	return 0;
 }
 
+/*
+ * Files: 1 if the first n bytes (or all, if the file is shorter) are zero,
+ * 0 if not, -1 on error.  For files too short to hold a descriptor.
+ */
+static int zero_prefix(struct ms_medium *m, struct ms_ctx *c, size_t n)
+{
+	uint8_t buf[4096];
+	size_t done = 0;
+	ssize_t r;
+	int fd, ret = 1;
+
+	fd = open(ms_medium_file(m), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				     "cannot open '%s'", ms_medium_name(m));
+	while (done < n && ret == 1) {
+		r = read(fd, buf, n - done < sizeof(buf) ? n - done :
+			 sizeof(buf));
+		if (r < 0) {
+			ret = ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+					    "cannot read '%s'",
+					    ms_medium_name(m));
+			break;
+		}
+		if (r == 0)
+			break;
+		if (!ms_is_zero(buf, (size_t)r))
+			ret = 0;
+		done += (size_t)r;
+	}
+	close(fd);
+	return ret;
+}
+
 /* Files and overwriteable discs: the emulated TOC of DESIGN section 3. */
 static int layout_emulated(struct ms_ctx *c, struct ms_medium *m,
 			   struct ms_layout *l)
@@ -610,9 +644,8 @@ static int layout_emulated(struct ms_ctx *c, struct ms_medium *m,
 		/* too short for a descriptor: blank only if all zero */
 		if (blocks <= MS_VD_FIRST &&
 		    ms_medium_size_bytes(m) % MS_BLOCK) {
-			int z = ms_medium_zero_prefix(m, c,
-						      (size_t)MS_HEAD_BLOCKS *
-						      MS_BLOCK);
+			int z = zero_prefix(m, c, (size_t)MS_HEAD_BLOCKS *
+					       MS_BLOCK);
 
 			if (z < 0)
 				return -1;
@@ -688,7 +721,8 @@ static int read_mmc(struct ms_ctx *c, struct ms_medium *m,
 				burn_track_get_entry(tracks[t], &e);
 				end = (uint32_t)(e.start_lba + e.track_blocks);
 			}
-			if (ms_layout_add_session(c, l, start, end - start, ntracks) < 0)
+			if (ms_layout_add_session(c, l, start, end - start,
+						  ntracks) < 0)
 				goto out;
 		}
 	}
