@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "burn.h"
+#include "burn_check.h"
 #include "exit.h"
 #include "head.h"
 #include "iso9660.h"
@@ -575,114 +576,28 @@ out:
 	return ret;
 }
 
-static int check_foreign(struct ms_ctx *c, struct ms_medium *m,
-			 const struct ms_layout *l, struct ms_image *img)
+/* The facts of img that the decision weighs. */
+static void image_facts(const struct ms_image *img, struct ms_image_facts *f)
 {
-	uint32_t start = l->status == MS_STATUS_BLANK ? l->first_address :
-			 l->nwa;
-	uint64_t blocks = img->file_blocks;
-
-	if (!img->is_file)
-		return ms_fail(c, MS_EXIT_USAGE,
-			       "--foreign needs the image as a file, not a "
-			       "stream: its size must be known");
-	/* mkisofs -C records start + size, libisofs its own size */
-	if (img->vss != blocks && img->vss != start + blocks)
-		return ms_fail(c, MS_EXIT_WRONGDISC,
-			       "image '%s' has %llu blocks but its volume "
-			       "space size is %u: it was not built for block "
-			       "%u of '%s'", img->name,
-			       (unsigned long long)blocks, img->vss, start,
-			       l->medium);
-	if (img->root_lba < start + MS_VD_FIRST ||
-	    (uint64_t)img->root_lba >= start + blocks)
-		return ms_fail(c, MS_EXIT_WRONGDISC,
-			       "image '%s' keeps its root directory at block "
-			       "%u, outside blocks %u to %llu where it would be "
-			       "written on '%s': it was built for another "
-			       "address", img->name, img->root_lba, start,
-			       (unsigned long long)(start + blocks - 1),
-			       l->medium);
-	if (blocks > UINT32_MAX - start)
-		return ms_fail(c, MS_EXIT_NOSPACE,
-			       "image '%s' has %llu blocks, more than any medium "
-			       "holds", img->name, (unsigned long long)blocks);
-	if (check_foreign_tree(c, m, l, img, start, (uint32_t)blocks) < 0)
-		return -1;
-	img->start = start;
-	img->blocks = (uint32_t)blocks;
-	return 0;
-}
-
-static int check_link(struct ms_ctx *c, const struct ms_layout *l,
-		      struct ms_image *img)
-{
-	const struct ms_link *k = &img->link;
-	char want[MS_FP_HEX_LEN + 1], have[MS_FP_HEX_LEN + 1];
-
-	if (img->vss != k->blocks)
-		return ms_fail(c, MS_EXIT_VERIFY,
-			       "image '%s' says %u blocks in its link record "
-			       "but %u in its volume descriptor", img->name,
-			       k->blocks, img->vss);
-	if (k->base_blank) {
-		if (l->status != MS_STATUS_BLANK)
-			return ms_fail(c, MS_EXIT_UNSUITABLE,
-				       "image '%s' is a first session for a "
-				       "blank medium, but '%s' is %s with %d "
-				       "session%s", img->name, l->medium,
-				       ms_status_name(l->status), l->nsessions,
-				       l->nsessions == 1 ? "" : "s");
-		if (k->start != l->first_address)
-			return ms_fail(c, MS_EXIT_WRONGDISC,
-				       "image '%s' was built to start at block "
-				       "%u, but a first session on '%s' starts "
-				       "at block %u", img->name, k->start,
-				       l->medium, l->first_address);
-	} else {
-		if (l->status == MS_STATUS_BLANK)
-			return ms_fail(c, MS_EXIT_WRONGDISC,
-				       "image '%s' was built for a disc with "
-				       "%u session%s, but '%s' is blank",
-				       img->name, k->base_sessions,
-				       k->base_sessions == 1 ? "" : "s",
-				       l->medium);
-		if (k->base_last != l->last_start || k->base_nwa != l->nwa)
-			return ms_fail(c, MS_EXIT_WRONGDISC,
-				       "image '%s' was built for a disc whose "
-				       "last session starts at %u with NWA %u; "
-				       "'%s' has its last session at %u with "
-				       "NWA %u", img->name, k->base_last,
-				       k->base_nwa, l->medium, l->last_start,
-				       l->nwa);
-		if (!l->has_fp || memcmp(k->base_fp, l->fp, MS_FP_LEN)) {
-			ms_hex(k->base_fp, MS_FP_LEN, want);
-			ms_hex(l->fp, MS_FP_LEN, have);
-			return ms_fail(c, MS_EXIT_WRONGDISC,
-				       "image '%s' was built for another disc "
-				       "or disc state: the addresses match, "
-				       "but the fingerprint of '%s' is %s, not "
-				       "%s", img->name, l->medium,
-				       l->has_fp ? have : "unknown", want);
-		}
-		if (k->start != l->nwa)
-			return ms_fail(c, MS_EXIT_VERIFY,
-				       "image '%s' starts at block %u, not at "
-				       "the NWA %u it names", img->name,
-				       k->start, l->nwa);
-	}
-	img->start = k->start;
-	img->blocks = k->blocks;
-	return 0;
+	memset(f, 0, sizeof(*f));
+	f->name = img->name;
+	f->link_state = img->link_state;
+	f->link = img->link;
+	f->link_why = img->link_why;
+	f->vss = img->vss;
+	f->root_lba = img->root_lba;
+	f->is_file = img->is_file;
+	f->file_blocks = img->file_blocks;
 }
 
 int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 		  const struct ms_layout *l, struct ms_image *img,
 		  unsigned flags)
 {
+	struct ms_image_facts f;
+	struct ms_burn_target t;
+	struct ms_layout blanked;
 	struct stat a, b;
-	uint64_t need;
-	uint32_t overhead;
 
 	/* an image given as its own medium: say so before anything else */
 	if (m && m->kind == MS_MEDIUM_FILE && img->fd >= 0 &&
@@ -692,68 +607,19 @@ int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 			       "image '%s' and the medium '%s' are the same "
 			       "file: an image cannot be written onto itself",
 			       img->name, l->medium);
-	switch (l->status) {
-	case MS_STATUS_CLOSED:
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' is closed: no further session can be "
-			       "written", l->medium);
-	case MS_STATUS_UNSUITABLE:
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' holds a medium that cannot be written%s%s",
-			       l->medium, l->unsuitable_why ? ": " : "",
-			       l->unsuitable_why ? l->unsuitable_why : "");
-	case MS_STATUS_IMAGE:
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' is a session image, not a medium",
-			       l->medium);
-	default:
-		break;
-	}
-	if (l->broken)
-		return ms_fail(c, MS_EXIT_FAILURE,
-			       "the session chain of '%s' is damaged at block "
-			       "%u: %s", l->medium, l->break_lba,
-			       l->break_reason);
-	if (l->damaged)
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "the next track of '%s' is damaged (an "
-			       "interrupted write) and the drive gives no next "
-			       "writable address; close it first, e.g. xorriso "
-			       "-outdev %s -close_damaged as_needed", l->medium,
-			       l->medium);
-	if (img->link_state == MS_LINK_CORRUPT)
-		return ms_fail(c, MS_EXIT_VERIFY,
-			       "the link record of image '%s' is damaged: %s",
-			       img->name, img->link_why);
-	if (img->link_state == MS_LINK_ABSENT) {
-		if (!(flags & MS_BURN_FOREIGN))
-			return ms_fail(c, MS_EXIT_WRONGDISC,
-				       "image '%s' has no link record (it was "
-				       "not made by mkms), so nothing says "
-				       "which disc it was built for; --foreign "
-				       "writes it after checking its addresses",
-				       img->name);
-		img->foreign = 1;
-		if (check_foreign(c, m, l, img) < 0)
-			return -1;
-	} else if (check_link(c, l, img) < 0) {
+	image_facts(img, &f);
+	if (ms_burn_decide(c, l, &f, flags, &t) < 0)
 		return -1;
+	if (t.foreign) {
+		ms_burn_blanked_layout(l, &blanked);
+		if (check_foreign_tree(c, m, flags & MS_BURN_BLANKED ?
+				       &blanked : l, img, t.start,
+				       t.blocks) < 0)
+			return -1;
 	}
-	if (img->is_file && img->file_blocks != img->blocks)
-		return ms_fail(c, MS_EXIT_VERIFY,
-			       "image '%s' has %llu blocks, but its record "
-			       "says %u", img->name,
-			       (unsigned long long)img->file_blocks,
-			       img->blocks);
-	overhead = flags & MS_BURN_CLOSE && !l->overwriteable ?
-		   l->closing_overhead_blocks : l->overhead_blocks;
-	need = (uint64_t)img->blocks + overhead;
-	if (need > l->free_blocks)
-		return ms_fail(c, MS_EXIT_NOSPACE,
-			       "image '%s' needs %u blocks plus %u of session "
-			       "overhead, but '%s' has %llu free", img->name,
-			       img->blocks, overhead, l->medium,
-			       (unsigned long long)l->free_blocks);
+	img->foreign = t.foreign;
+	img->start = t.start;
+	img->blocks = t.blocks;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "burn_check.h"
 #include "ctx.h"
 #include "layout.h"
 #include "link.h"
@@ -39,21 +40,16 @@ struct ms_image {
 int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img);
 void ms_image_close(struct ms_image *img);
 
-enum ms_burn_flags {
-	MS_BURN_FOREIGN = 1 << 0,	/* accept an image without a record */
-	MS_BURN_CLOSE = 1 << 1,		/* close the disc after the session */
-	MS_BURN_VERIFY = 1 << 2,	/* read the session back and compare */
-};
-
 /*
  * Decide whether img may be written to the medium m described by l, and
- * where.  Fails with MS_EXIT_WRONGDISC, MS_EXIT_UNSUITABLE, MS_EXIT_NOSPACE
+ * where: ms_burn_decide(), and around it the checks that read.  Fails with MS_EXIT_WRONGDISC, MS_EXIT_UNSUITABLE, MS_EXIT_NOSPACE
  * or MS_EXIT_VERIFY (a damaged record), naming what differs.  A foreign
  * image (MS_BURN_FOREIGN, no record) must point only at files of the
  * medium's last session below its start, at the same block with the same
  * size; m is read for that tree (not when l says blank).  An image that
  * is the medium's own file (same device and inode) is MS_EXIT_USAGE.
- * Sets img->start and img->blocks.
+ * With MS_BURN_BLANKED, l is judged as blanking will leave it.  Sets
+ * img->start and img->blocks.
  */
 int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 		  const struct ms_layout *l, struct ms_image *img,
