@@ -15,40 +15,6 @@ void ms_burn_blanked_layout(const struct ms_layout *l, struct ms_layout *out)
 	out->broken = 0;
 }
 
-static int medium_suitable(struct ms_ctx *c, const struct ms_layout *l)
-{
-	switch (l->status) {
-	case MS_STATUS_CLOSED:
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' is closed: no further session can be "
-			       "written", l->medium);
-	case MS_STATUS_UNSUITABLE:
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' holds a medium that cannot be written%s%s",
-			       l->medium, l->unsuitable_why ? ": " : "",
-			       l->unsuitable_why ? l->unsuitable_why : "");
-	case MS_STATUS_IMAGE:
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' is a session image, not a medium",
-			       l->medium);
-	default:
-		break;
-	}
-	if (l->broken)
-		return ms_fail(c, MS_EXIT_FAILURE,
-			       "the session chain of '%s' is damaged at block "
-			       "%u: %s", l->medium, l->break_lba,
-			       l->break_reason);
-	if (l->damaged)
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "the next track of '%s' is damaged (an "
-			       "interrupted write) and the drive gives no next "
-			       "writable address; close it first, e.g. xorriso "
-			       "-outdev %s -close_damaged as_needed", l->medium,
-			       l->medium);
-	return 0;
-}
-
 /*
  * An image without a record goes to the medium's next address; its
  * descriptors must have been built for that address (mkisofs -C records
@@ -171,7 +137,7 @@ int ms_burn_decide(struct ms_ctx *c, const struct ms_layout *medium,
 		ms_burn_blanked_layout(medium, &blanked);
 		l = &blanked;
 	}
-	if (medium_suitable(c, l) < 0)
+	if (ms_layout_check_appendable(c, l, 0) < 0)
 		return -1;
 	if (f->link_state == MS_LINK_CORRUPT)
 		return ms_fail(c, MS_EXIT_VERIFY,

@@ -240,6 +240,45 @@ const char *ms_status_name(enum ms_status s)
 	return "unknown";
 }
 
+int ms_layout_check_appendable(struct ms_ctx *c, const struct ms_layout *l,
+			       unsigned flags)
+{
+	int fresh = flags & MS_CHECK_FRESH;
+
+	switch (l->status) {
+	case MS_STATUS_CLOSED:
+		if (fresh)
+			break;
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is closed: no further session can be "
+			       "written", l->medium);
+	case MS_STATUS_UNSUITABLE:
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' holds a medium that cannot be written%s%s",
+			       l->medium, l->unsuitable_why ? ": " : "",
+			       l->unsuitable_why ? l->unsuitable_why : "");
+	case MS_STATUS_IMAGE:
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is a session image, not a medium",
+			       l->medium);
+	default:
+		break;
+	}
+	if (l->broken)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "the last session of '%s' is damaged at block "
+			       "%u: %s", l->medium, l->break_lba,
+			       l->break_reason);
+	if (l->damaged && !fresh)
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "the next track of '%s' is damaged (an "
+			       "interrupted write) and the drive gives no next "
+			       "writable address; close it first, e.g. xorriso "
+			       "-outdev %s -close_damaged as_needed", l->medium,
+			       l->medium);
+	return 0;
+}
+
 void ms_layout_release(struct ms_layout *l)
 {
 	free(l->sessions);

@@ -476,3 +476,47 @@ Test(burn_check, blanked_layout_keeps_what_blanking_does_not_change)
 	cr_assert_eq(out.status, MS_STATUS_UNSUITABLE);
 	cr_assert_eq(out.nsessions, 1);
 }
+
+/* The suitability check that lsms, mkms and burnms share (layout.c). */
+Test(appendable, blank_and_appendable_media_pass)
+{
+	blank_file();
+	cr_assert_eq(ms_layout_check_appendable(&c, &l, 0), 0, "%s", c.msg);
+	appendable_file();
+	cr_assert_eq(ms_layout_check_appendable(&c, &l, 0), 0, "%s", c.msg);
+}
+
+Test(appendable, fresh_session_ignores_closed_medium_and_damaged_track)
+{
+	appendable_cd();
+	l.status = MS_STATUS_CLOSED;
+	cr_assert_eq(ms_layout_check_appendable(&c, &l, MS_CHECK_FRESH), 0,
+		     "%s", c.msg);
+	l.status = MS_STATUS_APPENDABLE;
+	l.damaged = 1;
+	cr_assert_eq(ms_layout_check_appendable(&c, &l, MS_CHECK_FRESH), 0,
+		     "%s", c.msg);
+	cr_assert_eq(ms_layout_check_appendable(&c, &l, 0), -1);
+	cr_assert_eq(c.status, MS_EXIT_UNSUITABLE);
+}
+
+Test(appendable, fresh_session_still_refuses_image_unwritable_and_broken)
+{
+	appendable_file();
+	l.status = MS_STATUS_IMAGE;
+	cr_assert_eq(ms_layout_check_appendable(&c, &l, MS_CHECK_FRESH), -1);
+	cr_assert_str_eq(c.msg, "'d.iso' is a session image, not a medium");
+	l.status = MS_STATUS_UNSUITABLE;
+	l.unsuitable_why = NULL;
+	cr_assert_eq(ms_layout_check_appendable(&c, &l, MS_CHECK_FRESH), -1);
+	cr_assert_str_eq(c.msg, "'d.iso' holds a medium that cannot be "
+			 "written");
+	l.status = MS_STATUS_APPENDABLE;
+	l.broken = 1;
+	l.break_lba = 48;
+	snprintf(l.break_reason, sizeof(l.break_reason), "why");
+	cr_assert_eq(ms_layout_check_appendable(&c, &l, MS_CHECK_FRESH), -1);
+	cr_assert_eq(c.status, MS_EXIT_FAILURE);
+	cr_assert_str_eq(c.msg, "the last session of 'd.iso' is damaged at "
+			 "block 48: why");
+}
