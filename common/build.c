@@ -321,10 +321,11 @@ static int find_dropped(struct ms_build *b, struct ms_ctx *c,
 		if (c->status)
 			ms_fail_prefix(c, "cannot read the ISO 9660 tree of "
 				       "the last session of '%s'",
-				       b->base->name);
+				       ms_medium_name(b->base));
 		else
 			iso_fail(c, ret, "cannot read the ISO 9660 tree of "
-				 "the last session of '%s'", b->base->name);
+				 "the last session of '%s'",
+				 ms_medium_name(b->base));
 		goto out;
 	}
 	iso_msgs_drop();
@@ -426,12 +427,14 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		if (ret < 0) {
 			if (c->status) {
 				ms_fail_prefix(c, "cannot import the last "
-					       "session of '%s'", base->name);
+					       "session of '%s'",
+					       ms_medium_name(base));
 			} else {
 				ms_fail(c, MS_EXIT_FAILURE,
 					"cannot import the last session of "
 					"'%s' (session at block %u, "
-					"last block read %u): %s%s", base->name,
+					"last block read %u): %s%s",
+					ms_medium_name(base),
 					l->last_start,
 					ms_isosrc_last_lba(b->src),
 					ret == (int)ISO_OUT_OF_MEM ? "its directory "
@@ -539,7 +542,8 @@ int ms_build_check_dropped(struct ms_build *b, struct ms_ctx *c)
 				"so the new session continues its Joliet "
 				"tree, which lacks files of its ISO 9660 "
 				"tree: they would be dropped (--rm names them "
-				"to drop them knowingly): '%s'", b->base->name,
+				"to drop them knowingly): '%s'",
+				ms_medium_name(b->base),
 				b->dropped[i]);
 		else
 			ms_fail_append(c, ", '%s'", b->dropped[i]);
@@ -866,7 +870,7 @@ static int damaged_tree(struct ms_build *b, struct ms_ctx *c,
 {
 	ms_fail(c, MS_EXIT_FAILURE, "%s: the directory tree of the last "
 		"session of '%s' (at block %u) is damaged (libisofs: %s)",
-		what, b->base->name, b->link.base_last,
+		what, ms_medium_name(b->base), b->link.base_last,
 		iso_error_to_msg(ret));
 	ms_iso_msgs(c);
 	return -1;
