@@ -1,3 +1,4 @@
+/* The burn decision, without I/O (burn_check.h). */
 #include <string.h>
 
 #include "burn_check.h"

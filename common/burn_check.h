@@ -32,7 +32,7 @@ enum ms_burn_flags {
 	MS_BURN_FOREIGN = 1 << 0,	/* accept an image without a record */
 	MS_BURN_CLOSE = 1 << 1,		/* close the disc after the session */
 	MS_BURN_VERIFY = 1 << 2,	/* read the session back and compare */
-	MS_BURN_BLANKED = 1 << 3,	/* judge the medium as --blank leaves it */
+	MS_BURN_BLANKED = 1 << 3,	/* judge the medium as blanked */
 };
 
 /* Where the image goes, once it may. */

@@ -40,6 +40,10 @@ struct overhead {
 	int one_session;	/* the medium takes one session only */
 };
 
+#define PROFILE_CD_ROM		0x08
+#define PROFILE_CD_RW		0x0a
+#define PROFILE_DVD_RW_SEQUENTIAL 0x14
+
 #define CD_FIRST_GAP	(6750 + 4500 + 150)
 #define CD_LATER_GAP	(2250 + 4500 + 150)
 #define CD_RUNOUT	2
@@ -221,7 +225,13 @@ int ms_profile_is_overwriteable(int profile)
 
 int ms_profile_is_cd(int profile)
 {
-	return profile >= 0x08 && profile <= 0x0a;
+	return profile >= PROFILE_CD_ROM && profile <= PROFILE_CD_RW;
+}
+
+int ms_profile_is_blankable(int profile)
+{
+	return profile == PROFILE_CD_RW ||
+	       profile == PROFILE_DVD_RW_SEQUENTIAL;
 }
 
 const char *ms_status_name(enum ms_status s)

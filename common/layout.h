@@ -144,4 +144,10 @@ int ms_profile_is_overwriteable(int profile);
 /* 1 for CD profiles. */
 int ms_profile_is_cd(int profile);
 
+/*
+ * 1 for the write-once-style profiles that the drive can make blank
+ * again: CD-RW and sequential DVD-RW.
+ */
+int ms_profile_is_blankable(int profile);
+
 #endif

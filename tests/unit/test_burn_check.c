@@ -520,3 +520,13 @@ Test(appendable, fresh_session_still_refuses_image_unwritable_and_broken)
 	cr_assert_str_eq(c.msg, "the last session of 'd.iso' is damaged at "
 			 "block 48: why");
 }
+
+Test(profiles, only_cd_rw_and_dvd_rw_are_blanked_by_the_drive)
+{
+	cr_assert(ms_profile_is_blankable(0x0a));	/* CD-RW */
+	cr_assert(ms_profile_is_blankable(0x14));	/* DVD-RW sequential */
+	cr_assert_not(ms_profile_is_blankable(PROFILE_CD_R));
+	cr_assert_not(ms_profile_is_blankable(0x11));	/* DVD-R */
+	cr_assert_not(ms_profile_is_blankable(0x1b));	/* DVD+R */
+	cr_assert_not(ms_profile_is_blankable(PROFILE_FILE));
+}
