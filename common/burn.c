@@ -46,8 +46,8 @@ int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 	if (t.foreign) {
 		ms_burn_blanked_layout(l, &blanked);
 		if (ms_burn_foreign_tree(c, m, flags & MS_BURN_BLANKED ?
-				       &blanked : l, img, t.start,
-				       t.blocks) < 0)
+					 &blanked : l, img, t.start,
+					 t.blocks) < 0)
 			return -1;
 	}
 	img->foreign = t.foreign;
