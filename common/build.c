@@ -407,8 +407,6 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 			ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 			goto fail;
 		}
-		if (o->record)
-			ms_isosrc_set_hook(b->src, o->record, o->record_arg);
 		ms_isosrc_set_limit(b->src, last->start + last->blocks);
 		ret = iso_read_opts_new(&ropts, 0);
 		if (ret < 0) {
