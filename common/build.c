@@ -14,7 +14,7 @@
 #include "build.h"
 #include "exit.h"
 #include "iso9660.h"
-#include "isosrc.h"
+#include "isomsg.h"
 #include "progress.h"
 
 /* libisofs' ring buffer between its writer thread and us, in blocks */
@@ -27,8 +27,8 @@
 struct ms_build {
 	struct ms_build_opts opts;
 	IsoImage *image;
-	IsoDataSource *src;
-	struct ms_medium *base;
+	struct ms_import *imp;		/* the base's last session, or NULL */
+	const char *base_name;		/* the base medium, for messages */
 	uint32_t start;
 	int import;
 	time_t now;
@@ -36,65 +36,11 @@ struct ms_build {
 	struct burn_source *out;
 	uint64_t size;
 	uint64_t produced;
-	uint32_t failed_lba;
 	int patch_record;		/* put record into block 0 of the stream */
 	uint8_t record[MS_BLOCK];
-	char **dropped;		/* in the base's ISO 9660 tree only */
-	int *dropped_named;	/* covered by a removal */
-	int ndropped;
+	int *dropped_named;	/* the import's dropped files that a removal
+				   covers */
 };
-
-static int iso_fail(struct ms_ctx *c, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Record a libisofs failure, with its own words for it. */
-static int iso_fail(struct ms_ctx *c, int ret, const char *fmt, ...)
-{
-	char what[MS_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	ms_fail(c, MS_EXIT_FAILURE, "%s: %s", what, iso_error_to_msg(ret));
-	ms_iso_msgs(c);
-	return -1;
-}
-
-static void iso_msgs_drop(void)
-{
-	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
-	int code, imgid;
-
-	iso_obtain_msgs("NEVER", &code, &imgid, text, sev);
-}
-
-static int sev_is_failure(const char *sev)
-{
-	return !strcmp(sev, "SORRY") || !strcmp(sev, "FAILURE") ||
-	       !strcmp(sev, "FATAL") || !strcmp(sev, "ABORT") ||
-	       !strcmp(sev, "MISHAP");
-}
-
-int ms_iso_msgs(struct ms_ctx *c)
-{
-	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
-	int code, imgid, ret = 0;
-
-	while (iso_obtain_msgs("ALL", &code, &imgid, text, sev) > 0) {
-		ms_msg_tidy(text);
-		if (sev_is_failure(sev)) {
-			if (ret == 0 && !c->status)
-				ms_fail(c, MS_EXIT_FAILURE, "%s", text);
-			else if (ret == 0)
-				ms_fail_append(c, " (libisofs: %s)", text);
-			ret = -1;
-		} else {
-			ms_note(c, "libisofs: %s", text);
-		}
-	}
-	return ret;
-}
 
 /* The text between the first pair of double quotes of a message. */
 static int quoted(const char *text, char *out, size_t size)
@@ -125,7 +71,7 @@ static int layout_msgs(struct ms_build *b, struct ms_ctx *c)
 
 	while (iso_obtain_msgs("ALL", &code, &imgid, text, sev) > 0) {
 		ms_msg_tidy(text);
-		if (sev_is_failure(sev)) {
+		if (ms_iso_sev_is_failure(sev)) {
 			if (ret == 0 && !c->status)
 				ms_fail(c, MS_EXIT_FAILURE, "%s", text);
 			ret = -1;
@@ -187,178 +133,14 @@ static void copy_dir_attrs(struct ms_build *b, IsoNode *node,
 	clamp_times(b, node);
 }
 
-/* Every data file's first block under dir, into a growing array. */
-static int collect_blocks(IsoDir *dir, uint32_t **blocks, size_t *n,
-			  size_t *cap)
-{
-	IsoDirIter *iter;
-	IsoNode *node;
-	int ret = 0;
-
-	if (iso_dir_get_children(dir, &iter) < 0)
-		return -1;
-	while (ret == 0 && iso_dir_iter_next(iter, &node) == 1) {
-		struct iso_file_section *sec = NULL;
-		int count = 0;
-
-		if (iso_node_get_type(node) == LIBISO_DIR) {
-			ret = collect_blocks((IsoDir *)node, blocks, n, cap);
-			continue;
-		}
-		if (iso_node_get_type(node) != LIBISO_FILE ||
-		    iso_file_get_size((IsoFile *)node) == 0 ||
-		    iso_file_get_old_image_sections((IsoFile *)node, &count,
-						    &sec, 0) != 1 ||
-		    count < 1) {
-			free(sec);
-			continue;
-		}
-		if (*n == *cap) {
-			uint32_t *more;
-
-			*cap = *cap ? *cap * 2 : 256;
-			more = realloc(*blocks, *cap * sizeof(**blocks));
-			if (!more) {
-				ret = -1;
-				free(sec);
-				break;
-			}
-			*blocks = more;
-		}
-		(*blocks)[(*n)++] = sec[0].block;
-		free(sec);
-	}
-	iso_dir_iter_free(iter);
-	return ret;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Files under dir whose first block is not in have[]: b->dropped. */
-static int collect_dropped(struct ms_build *b, IsoDir *dir,
-			   const uint32_t *have, size_t nhave)
-{
-	IsoDirIter *iter;
-	IsoNode *node;
-	int ret = 0;
-
-	if (iso_dir_get_children(dir, &iter) < 0)
-		return -1;
-	while (ret == 0 && iso_dir_iter_next(iter, &node) == 1) {
-		struct iso_file_section *sec = NULL;
-		char **more, *path;
-		int count = 0;
-
-		if (iso_node_get_type(node) == LIBISO_DIR) {
-			ret = collect_dropped(b, (IsoDir *)node, have, nhave);
-			continue;
-		}
-		if (iso_node_get_type(node) != LIBISO_FILE ||
-		    iso_file_get_size((IsoFile *)node) == 0 ||
-		    iso_file_get_old_image_sections((IsoFile *)node, &count,
-						    &sec, 0) != 1 ||
-		    count < 1 ||
-		    bsearch(&sec[0].block, have, nhave, sizeof(*have),
-			    cmp_u32)) {
-			free(sec);
-			continue;
-		}
-		free(sec);
-		path = iso_tree_get_node_path(node);
-		more = realloc(b->dropped, (size_t)(b->ndropped + 1) *
-			       sizeof(*b->dropped));
-		if (!path || !more) {
-			free(path);
-			if (more)
-				b->dropped = more;
-			ret = -1;
-			break;
-		}
-		b->dropped = more;
-		b->dropped[b->ndropped++] = path;
-	}
-	iso_dir_iter_free(iter);
-	return ret;
-}
-
-/*
- * Without Rock Ridge libisofs imports the base's Joliet tree, which lacks
- * what Joliet cannot hold (paths over 240 characters): those files would
- * silently vanish from the new session.  Load the plain ISO 9660 tree as
- * well and list its files whose data the imported tree does not point at.
- */
-static int find_dropped(struct ms_build *b, struct ms_ctx *c,
-			const struct ms_layout *l)
-{
-	IsoImage *plain = NULL;
-	IsoReadOpts *ropts = NULL;
-	uint32_t *have = NULL;
-	size_t nhave = 0, cap = 0;
-	int ret;
-
-	ret = iso_image_new("PLAIN", &plain);
-	if (ret < 0)
-		return iso_fail(c, ret, "cannot create an image");
-	ret = iso_read_opts_new(&ropts, 0);
-	if (ret < 0) {
-		iso_fail(c, ret, "cannot set up the import");
-		goto out;
-	}
-	iso_read_opts_set_start_block(ropts, l->last_start);
-	iso_read_opts_set_no_rockridge(ropts, 1);
-	iso_read_opts_set_no_joliet(ropts, 1);
-	iso_read_opts_set_no_iso1999(ropts, 1);
-	iso_read_opts_set_no_aaip(ropts, 1);
-	iso_read_opts_set_no_md5(ropts, 1);
-	ret = iso_image_import(plain, b->src, ropts, NULL);
-	iso_read_opts_free(ropts);
-	if (ret < 0) {
-		if (c->status)
-			ms_fail_prefix(c, "cannot read the ISO 9660 tree of "
-				       "the last session of '%s'",
-				       b->base->name);
-		else
-			iso_fail(c, ret, "cannot read the ISO 9660 tree of "
-				 "the last session of '%s'", b->base->name);
-		goto out;
-	}
-	iso_msgs_drop();
-	ret = -1;
-	if (collect_blocks(iso_image_get_root(b->image), &have, &nhave,
-			   &cap) < 0)
-		goto oom;
-	qsort(have, nhave, sizeof(*have), cmp_u32);
-	if (collect_dropped(b, iso_image_get_root(plain), have, nhave) < 0)
-		goto oom;
-	b->dropped_named = calloc((size_t)b->ndropped + 1,
-				  sizeof(*b->dropped_named));
-	if (!b->dropped_named)
-		goto oom;
-	ret = 0;
-	goto out;
-oom:
-	ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-out:
-	free(have);
-	iso_image_unref(plain);
-	return ret < 0 ? -1 : 0;
-}
-
 int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		 struct ms_medium *base, const struct ms_layout *l,
 		 int import, uint32_t start, struct ms_build **out)
 {
+	struct ms_import_opts io = { o->record, o->record_arg };
 	struct ms_build *b;
-	IsoReadOpts *ropts = NULL;
-	IsoReadImageFeatures *features = NULL;
 	const char *volid;
-	double t0;
-	int ret, plain;
+	int ret;
 
 	*out = NULL;
 	if (ms_lib_init(c) < 0)
@@ -367,7 +149,6 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 	if (!b)
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	b->opts = *o;
-	b->base = base;
 	b->start = start;
 	b->import = import;
 	if (o->epoch >= 0) {
@@ -379,78 +160,39 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 	}
 	iso_set_local_charset("UTF-8", 0);
 
-	ret = iso_image_new(MS_DEFAULT_VOLID, &b->image);
-	if (ret < 0) {
-		iso_fail(c, ret, "cannot create an image");
-		goto fail;
-	}
-	iso_tree_set_follow_symlinks(b->image, 0);
-	iso_tree_set_ignore_hidden(b->image, 0);
-	iso_image_set_ignore_aclea(b->image, 3);
-
 	b->link.start = start;
 	b->link.base_blank = !import;
 	b->link.created = (int64_t)b->now;
 	if (import) {
 		const struct ms_session *last = &l->sessions[l->nsessions - 1];
 
+		b->base_name = l->medium;
 		b->link.base_last = l->last_start;
 		b->link.base_nwa = l->nwa;
 		b->link.base_sessions = (uint32_t)l->nsessions;
 		memcpy(b->link.base_fp, l->fp, MS_FP_LEN);
 		memcpy(b->link.base_volid, last->volume_id,
 		       sizeof(b->link.base_volid));
-
-		b->src = ms_isosrc_new(base, c, &b->failed_lba);
-		if (!b->src) {
+		if (ms_import_open(c, base, l, l->nsessions - 1, &io,
+				   &b->imp) < 0)
+			goto fail;
+		b->image = ms_import_image(b->imp);
+		iso_image_ref(b->image);
+		b->dropped_named = calloc((size_t)ms_import_ndropped(b->imp) +
+					  1, sizeof(*b->dropped_named));
+		if (!b->dropped_named) {
 			ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 			goto fail;
 		}
-		if (o->record)
-			ms_isosrc_set_hook(b->src, o->record, o->record_arg);
-		ms_isosrc_set_limit(b->src, last->start + last->blocks);
-		ret = iso_read_opts_new(&ropts, 0);
+	} else {
+		ret = iso_image_new(MS_DEFAULT_VOLID, &b->image);
 		if (ret < 0) {
-			iso_fail(c, ret, "cannot set up the import");
+			ms_iso_fail(c, ret, "cannot create an image");
 			goto fail;
 		}
-		iso_read_opts_set_start_block(ropts, l->last_start);
-		iso_read_opts_set_preferjoliet(ropts, 0);
-		iso_read_opts_set_no_aaip(ropts, 0);
-		iso_read_opts_set_no_md5(ropts, 0);
-		iso_read_opts_auto_input_charset(ropts, 1);
-		c->status = 0;
-		t0 = ms_now();
-		ret = iso_image_import(b->image, b->src, ropts, &features);
-		iso_read_opts_free(ropts);
-		if (ret < 0) {
-			if (c->status) {
-				ms_fail_prefix(c, "cannot import the last "
-					       "session of '%s'", base->name);
-			} else {
-				ms_fail(c, MS_EXIT_FAILURE,
-					"cannot import the last session of "
-					"'%s' (session at block %u, "
-					"last block read %u): %s%s", base->name,
-					l->last_start,
-					ms_isosrc_last_lba(b->src),
-					ret == (int)ISO_OUT_OF_MEM ? "its directory "
-					"tree is damaged (libisofs: " : "",
-					iso_error_to_msg(ret));
-				if (ret == (int)ISO_OUT_OF_MEM)
-					ms_fail_append(c, ")");
-				ms_iso_msgs(c);
-			}
-			goto fail;
-		}
-		ms_iso_msgs(c);
-		ms_note(c, "imported the tree of the session at block %u in "
-			"%.2f s", l->last_start, ms_now() - t0);
-		plain = !iso_read_image_features_has_rockridge(features) &&
-			iso_read_image_features_has_joliet(features);
-		iso_read_image_features_destroy(features);
-		if (plain && find_dropped(b, c, l) < 0)
-			goto fail;
+		iso_tree_set_follow_symlinks(b->image, 0);
+		iso_tree_set_ignore_hidden(b->image, 0);
+		iso_image_set_ignore_aclea(b->image, 3);
 	}
 	volid = o->volid;
 	if (!volid && !import)
@@ -499,6 +241,11 @@ static IsoNode *lookup(struct ms_build *b, const char *iso_path)
 	return node;
 }
 
+static int ndropped(const struct ms_build *b)
+{
+	return b->imp ? ms_import_ndropped(b->imp) : 0;
+}
+
 /*
  * Mark the dropped files at or under iso_path (compared without regard to
  * case, as ISO 9660 names are uppercase).  Returns how many it covers.
@@ -510,8 +257,8 @@ static int cover_dropped(struct ms_build *b, const char *iso_path)
 
 	while (len > 1 && iso_path[len - 1] == '/')
 		len--;
-	for (i = 0; i < b->ndropped; i++) {
-		const char *d = b->dropped[i];
+	for (i = 0; i < ndropped(b); i++) {
+		const char *d = ms_import_dropped(b->imp, i);
 
 		if (strncasecmp(d, iso_path, len) ||
 		    (d[len] != '\0' && d[len] != '/' && len > 1))
@@ -526,7 +273,7 @@ int ms_build_check_dropped(struct ms_build *b, struct ms_ctx *c)
 {
 	int i, n = 0;
 
-	for (i = 0; i < b->ndropped; i++) {
+	for (i = 0; i < ndropped(b); i++) {
 		if (b->dropped_named[i])
 			continue;
 		if (n == MS_DROPPED_NAMED)
@@ -539,10 +286,11 @@ int ms_build_check_dropped(struct ms_build *b, struct ms_ctx *c)
 				"so the new session continues its Joliet "
 				"tree, which lacks files of its ISO 9660 "
 				"tree: they would be dropped (--rm names them "
-				"to drop them knowingly): '%s'", b->base->name,
-				b->dropped[i]);
+				"to drop them knowingly): '%s'", b->base_name,
+				ms_import_dropped(b->imp, i));
 		else
-			ms_fail_append(c, ", '%s'", b->dropped[i]);
+			ms_fail_append(c, ", '%s'",
+				       ms_import_dropped(b->imp, i));
 	}
 	return n ? -1 : 0;
 }
@@ -569,7 +317,7 @@ int ms_build_remove(struct ms_build *b, struct ms_ctx *c,
 		return ms_fail(c, MS_EXIT_USAGE, "cannot remove the root");
 	ret = remove_node(node);
 	if (ret < 0)
-		return iso_fail(c, ret, "cannot remove '%s'", iso_path);
+		return ms_iso_fail(c, ret, "cannot remove '%s'", iso_path);
 	return 0;
 }
 
@@ -607,7 +355,7 @@ static int make_dirs(struct ms_build *b, struct ms_ctx *c,
 	}
 	free(copy);
 	if (ret < 0)
-		return iso_fail(c, ret, "cannot make directory '%s'", iso_path);
+		return ms_iso_fail(c, ret, "cannot make directory '%s'", iso_path);
 	*out = dir;
 	return 0;
 }
@@ -697,7 +445,7 @@ static int add_tree(struct ms_build *b, struct ms_ctx *c, IsoDir *parent,
 		if (old) {
 			ret = remove_node(old);
 			if (ret < 0)
-				return iso_fail(c, ret, "cannot replace '%s'",
+				return ms_iso_fail(c, ret, "cannot replace '%s'",
 						name);
 		}
 		iso_tree_set_follow_symlinks(b->image, follow);
@@ -705,7 +453,7 @@ static int add_tree(struct ms_build *b, struct ms_ctx *c, IsoDir *parent,
 					    &node);
 		iso_tree_set_follow_symlinks(b->image, 0);
 		if (ret < 0)
-			return iso_fail(c, ret, "cannot add '%s'", path);
+			return ms_iso_fail(c, ret, "cannot add '%s'", path);
 		clamp_times(b, node);
 	}
 	if (S_ISDIR(st.st_mode))
@@ -818,7 +566,7 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 
 	ret = iso_write_opts_new(&o, 0);
 	if (ret < 0)
-		return iso_fail(c, ret, "cannot set up the image");
+		return ms_iso_fail(c, ret, "cannot set up the image");
 	iso_write_opts_set_iso_level(o, 3);
 	iso_write_opts_set_rockridge(o, b->opts.rockridge);
 	iso_write_opts_set_joliet(o, 1);
@@ -849,7 +597,7 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 	ret = iso_write_opts_set_system_area(o, sysarea, 0, 0);
 	if (ret < 0) {
 		iso_write_opts_free(o);
-		return iso_fail(c, ret, "cannot set up the image");
+		return ms_iso_fail(c, ret, "cannot set up the image");
 	}
 	*out = o;
 	return 0;
@@ -866,7 +614,7 @@ static int damaged_tree(struct ms_build *b, struct ms_ctx *c,
 {
 	ms_fail(c, MS_EXIT_FAILURE, "%s: the directory tree of the last "
 		"session of '%s' (at block %u) is damaged (libisofs: %s)",
-		what, b->base->name, b->link.base_last,
+		what, b->base_name, b->link.base_last,
 		iso_error_to_msg(ret));
 	ms_iso_msgs(c);
 	return -1;
@@ -888,7 +636,7 @@ static int start_writer(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 		if (ret == (int)ISO_OUT_OF_MEM && b->import)
 			return damaged_tree(b, c, "cannot lay out the image",
 					    ret);
-		return iso_fail(c, ret, "cannot lay out the image");
+		return ms_iso_fail(c, ret, "cannot lay out the image");
 	}
 	*size = (uint64_t)(*src)->get_size(*src);
 	if (*size == 0 || *size % MS_BLOCK || *size / MS_BLOCK > UINT32_MAX)
@@ -940,7 +688,7 @@ int ms_build_start(struct ms_build *b, struct ms_ctx *c)
 	if (ret < 0)
 		return -1;
 	/* the real run repeats whatever the layout pass had to say */
-	iso_msgs_drop();
+	ms_iso_msgs_drop();
 	b->link.blocks = (uint32_t)(probe_size / MS_BLOCK);
 	if (start_writer(b, c, FIFO_BLOCKS, 1, &b->out, &b->size) < 0)
 		return -1;
@@ -1030,12 +778,8 @@ void ms_build_free(struct ms_build *b)
 	}
 	if (b->image)
 		iso_image_unref(b->image);
-	if (b->src)
-		iso_data_source_unref(b->src);
+	ms_import_free(b->imp);
 	iso_nowtime(&b->now, 2);
-	for (int i = 0; i < b->ndropped; i++)
-		free(b->dropped[i]);
-	free(b->dropped);
 	free(b->dropped_named);
 	free(b);
 }

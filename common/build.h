@@ -14,12 +14,12 @@
 #include <sys/types.h>
 
 #include "ctx.h"
+#include "import.h"
+#include "isomsg.h"
 #include "isosrc.h"
 #include "layout.h"
 #include "link.h"
 #include "medium.h"
-
-#define MS_DEFAULT_VOLID "MSTOOLS"
 
 /* The last block ISO 9660's 32-bit fields can address: no image ends past it. */
 #define MS_ISO_MAX_LBA UINT32_MAX
@@ -85,11 +85,5 @@ ssize_t ms_build_read(struct ms_build *b, struct ms_ctx *c, uint8_t *buf,
 		      size_t size);
 
 void ms_build_free(struct ms_build *b);
-
-/*
- * Fold queued libisofs messages into the context: returns -1 if one of
- * them reports a failure (the message is set), else 0 (warnings passed on).
- */
-int ms_iso_msgs(struct ms_ctx *c);
 
 #endif
