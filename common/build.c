@@ -15,6 +15,7 @@
 #include "exit.h"
 #include "iso9660.h"
 #include "isomsg.h"
+#include "source.h"
 #include "progress.h"
 
 /* libisofs' ring buffer between its writer thread and us, in blocks */
@@ -32,6 +33,7 @@ struct ms_build {
 	uint32_t start;
 	int import;
 	time_t now;
+	struct ms_tree tree;		/* what sources add into */
 	struct ms_link link;
 	struct burn_source *out;
 	uint64_t size;
@@ -92,45 +94,6 @@ static int layout_msgs(struct ms_build *b, struct ms_ctx *c)
 		}
 	}
 	return ret;
-}
-
-static void clamp_times(struct ms_build *b, IsoNode *node)
-{
-	time_t mtime;
-
-	if (b->opts.epoch < 0)
-		return;
-	mtime = iso_node_get_mtime(node);
-	if (mtime > (time_t)b->opts.epoch) {
-		mtime = (time_t)b->opts.epoch;
-		iso_node_set_mtime(node, mtime);
-	}
-	iso_node_set_atime(node, mtime);
-	iso_node_set_ctime(node, mtime);
-}
-
-static void set_new_dir_attrs(struct ms_build *b, IsoNode *node)
-{
-	iso_node_set_permissions(node, 0755);
-	iso_node_set_mtime(node, b->now);
-	iso_node_set_atime(node, b->now);
-	iso_node_set_ctime(node, b->now);
-}
-
-/*
- * A directory grafted at /dst takes its source's owner, mode and times,
- * as with xorriso -map; the parents made for it keep the build's.
- */
-static void copy_dir_attrs(struct ms_build *b, IsoNode *node,
-			   const struct stat *st)
-{
-	iso_node_set_permissions(node, st->st_mode & 07777);
-	iso_node_set_uid(node, st->st_uid);
-	iso_node_set_gid(node, st->st_gid);
-	iso_node_set_mtime(node, st->st_mtime);
-	iso_node_set_atime(node, st->st_atime);
-	iso_node_set_ctime(node, st->st_ctime);
-	clamp_times(b, node);
 }
 
 int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
@@ -199,36 +162,17 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		volid = MS_DEFAULT_VOLID;
 	if (volid)
 		iso_image_set_volume_id(b->image, volid);
+	b->tree.image = b->image;
+	b->tree.now = b->now;
+	b->tree.epoch = o->epoch;
+	b->tree.exclude = o->exclude;
+	b->tree.exclude_dev = o->exclude_dev;
+	b->tree.exclude_ino = o->exclude_ino;
 	*out = b;
 	return 0;
 fail:
 	ms_build_free(b);
 	return -1;
-}
-
-static int split_path(const char *iso_path, char **dir, char **leaf)
-{
-	const char *slash;
-
-	slash = strrchr(iso_path, '/');
-	*dir = strndup(iso_path, slash ? (size_t)(slash - iso_path) : 0);
-	*leaf = strdup(slash ? slash + 1 : iso_path);
-	if (!*dir || !*leaf) {
-		free(*dir);
-		free(*leaf);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Drop a node and everything under it.  Not iso_node_remove_tree(): in
- * libisofs 1.5.4 it tests the node type the wrong way round and crashes on
- * files; iso_node_remove() releases a directory's children with it.
- */
-static int remove_node(IsoNode *node)
-{
-	return iso_node_remove(node);
 }
 
 /* Find iso_path's node, or NULL.  Trailing slashes are ignored. */
@@ -315,240 +259,16 @@ int ms_build_remove(struct ms_build *b, struct ms_ctx *c,
 			       "in the image", iso_path);
 	if (node == (IsoNode *)iso_image_get_root(b->image))
 		return ms_fail(c, MS_EXIT_USAGE, "cannot remove the root");
-	ret = remove_node(node);
+	ret = ms_tree_remove(node);
 	if (ret < 0)
 		return ms_iso_fail(c, ret, "cannot remove '%s'", iso_path);
 	return 0;
 }
 
-/* The directory at iso_path, made (with parents) if missing. */
-static int make_dirs(struct ms_build *b, struct ms_ctx *c,
-		     const char *iso_path, IsoDir **out)
+int ms_build_add_source(struct ms_build *b, struct ms_ctx *c,
+			const char *iso_path, struct ms_source *src)
 {
-	IsoDir *dir = iso_image_get_root(b->image);
-	char *copy, *part, *save;
-	int ret = 0;
-
-	copy = strdup(iso_path);
-	if (!copy)
-		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	for (part = strtok_r(copy, "/", &save); part;
-	     part = strtok_r(NULL, "/", &save)) {
-		IsoNode *node = NULL;
-		IsoDir *sub;
-
-		iso_image_dir_get_node(b->image, dir, part, &node, 0);
-		if (node && iso_node_get_type(node) == LIBISO_DIR) {
-			dir = (IsoDir *)node;
-			continue;
-		}
-		if (node) {
-			ret = remove_node(node);
-			if (ret < 0)
-				break;
-		}
-		ret = iso_tree_add_new_dir(dir, part, &sub);
-		if (ret < 0)
-			break;
-		set_new_dir_attrs(b, (IsoNode *)sub);
-		dir = sub;
-	}
-	free(copy);
-	if (ret < 0)
-		return ms_iso_fail(c, ret, "cannot make directory '%s'", iso_path);
-	*out = dir;
-	return 0;
-}
-
-static const char *special_kind(mode_t mode)
-{
-	if (S_ISSOCK(mode))
-		return "a socket";
-	if (S_ISFIFO(mode))
-		return "a fifo";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	return "of unknown type";
-}
-
-static int add_tree(struct ms_build *b, struct ms_ctx *c, IsoDir *parent,
-		    const char *name, const char *path, int follow);
-
-/* Merge the entries of directory path into dir. */
-static int add_dir_entries(struct ms_build *b, struct ms_ctx *c, IsoDir *dir,
-			   const char *path)
-{
-	struct dirent *de;
-	DIR *d;
-	char *child;
-	int ret = 0;
-
-	d = opendir(path);
-	if (!d)
-		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				     "cannot read directory '%s'", path);
-	for (;;) {
-		errno = 0;
-		de = readdir(d);
-		if (!de)
-			break;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (asprintf(&child, "%s/%s", path, de->d_name) < 0) {
-			ret = ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-			break;
-		}
-		ret = add_tree(b, c, dir, de->d_name, child, 0);
-		free(child);
-		if (ret < 0)
-			break;
-	}
-	if (!de && errno && ret == 0)
-		ret = ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				    "cannot read directory '%s'", path);
-	closedir(d);
-	return ret;
-}
-
-/*
- * Put path into parent under name.  follow: a symlink named on the command
- * line is followed (like cp -H); inside trees symlinks stay symlinks.
- */
-static int add_tree(struct ms_build *b, struct ms_ctx *c, IsoDir *parent,
-		    const char *name, const char *path, int follow)
-{
-	struct stat st;
-	IsoNode *old = NULL, *node = NULL;
-	int ret;
-
-	if ((follow ? stat(path, &st) : lstat(path, &st)) < 0)
-		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				     "cannot add '%s'", path);
-	if (b->opts.exclude && st.st_dev == b->opts.exclude_dev &&
-	    st.st_ino == b->opts.exclude_ino) {
-		ms_note(c, "leaving out '%s': it is the output", path);
-		return 0;
-	}
-	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
-	    !S_ISLNK(st.st_mode)) {
-		ms_warn(c, "skipping '%s': it is %s", path,
-			special_kind(st.st_mode));
-		return 0;
-	}
-	iso_image_dir_get_node(b->image, parent, name, &old, 0);
-	if (old && S_ISDIR(st.st_mode) &&
-	    iso_node_get_type(old) == LIBISO_DIR) {
-		node = old;
-	} else {
-		if (old) {
-			ret = remove_node(old);
-			if (ret < 0)
-				return ms_iso_fail(c, ret, "cannot replace '%s'",
-						name);
-		}
-		iso_tree_set_follow_symlinks(b->image, follow);
-		ret = iso_tree_add_new_node(b->image, parent, name, path,
-					    &node);
-		iso_tree_set_follow_symlinks(b->image, 0);
-		if (ret < 0)
-			return ms_iso_fail(c, ret, "cannot add '%s'", path);
-		clamp_times(b, node);
-	}
-	if (S_ISDIR(st.st_mode))
-		return add_dir_entries(b, c, (IsoDir *)node, path);
-	return 0;
-}
-
-/* libisofs wants absolute local paths; the leaf is not resolved. */
-static char *absolute(const char *path)
-{
-	char *cwd, *out;
-
-	if (path[0] == '/')
-		return strdup(path);
-	cwd = getcwd(NULL, 0);
-	if (!cwd)
-		return NULL;
-	if (asprintf(&out, "%s/%s", cwd, path) < 0)
-		out = NULL;
-	free(cwd);
-	return out;
-}
-
-static int add_source(struct ms_build *b, struct ms_ctx *c,
-		      const char *iso_path, const char *source);
-
-int ms_build_add(struct ms_build *b, struct ms_ctx *c, const char *iso_path,
-		 const char *source)
-{
-	char *abs = absolute(source);
-	int ret;
-
-	if (!abs)
-		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				     "cannot add '%s'", source);
-	ret = add_source(b, c, iso_path, abs);
-	free(abs);
-	return ret;
-}
-
-static int add_source(struct ms_build *b, struct ms_ctx *c,
-		      const char *iso_path, const char *source)
-{
-	struct stat st;
-	IsoDir *dir;
-	char *dname = NULL, *leaf = NULL, *copy = NULL;
-	int ret = -1;
-
-	if (stat(source, &st) < 0)
-		return ms_fail_errno(c, MS_EXIT_USAGE, errno, "cannot add '%s'",
-				     source);
-	if (S_ISDIR(st.st_mode)) {
-		if (make_dirs(b, c, iso_path ? iso_path : "/", &dir) < 0)
-			return -1;
-		if (dir != iso_image_get_root(b->image))
-			copy_dir_attrs(b, (IsoNode *)dir, &st);
-		return add_dir_entries(b, c, dir, source);
-	}
-	if (iso_path) {
-		if (split_path(iso_path, &dname, &leaf) < 0)
-			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	} else {
-		copy = strdup(source);
-		if (!copy)
-			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-		while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
-			copy[strlen(copy) - 1] = '\0';
-		dname = strdup("/");
-		leaf = strdup(strrchr(copy, '/') ? strrchr(copy, '/') + 1 :
-			      copy);
-		if (!dname || !leaf) {
-			ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-			goto out;
-		}
-	}
-	if (!leaf[0]) {
-		/* "/dir/=file" puts the file into /dir under its own name */
-		const char *base = strrchr(source, '/');
-
-		free(leaf);
-		leaf = strdup(base ? base + 1 : source);
-		if (!leaf || !leaf[0]) {
-			ms_fail(c, MS_EXIT_USAGE, "cannot tell a name for '%s'",
-				source);
-			goto out;
-		}
-	}
-	if (make_dirs(b, c, dname, &dir) < 0)
-		goto out;
-	ret = add_tree(b, c, dir, leaf, source, 1);
-out:
-	free(copy);
-	free(dname);
-	free(leaf);
-	return ret;
+	return ms_source_add(src, c, &b->tree, iso_path);
 }
 
 /*

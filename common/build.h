@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "link.h"
 #include "medium.h"
+#include "source.h"
 
 /* The last block ISO 9660's 32-bit fields can address: no image ends past it. */
 #define MS_ISO_MAX_LBA UINT32_MAX
@@ -65,14 +66,11 @@ int ms_build_remove(struct ms_build *b, struct ms_ctx *c,
 int ms_build_check_dropped(struct ms_build *b, struct ms_ctx *c);
 
 /*
- * Add source at iso_path: a directory's contents are merged into iso_path
- * (into / when iso_path is NULL), a file or symlink lands at iso_path (at
- * /basename when NULL).  What already sits there is replaced.  Symlinks
- * inside directories stay symlinks; sockets, fifos and devices are skipped
- * with a warning.
+ * Add what src holds at iso_path (NULL: where the source puts it), as
+ * source.h says.  What already sits there is replaced.
  */
-int ms_build_add(struct ms_build *b, struct ms_ctx *c, const char *iso_path,
-		 const char *source);
+int ms_build_add_source(struct ms_build *b, struct ms_ctx *c,
+			const char *iso_path, struct ms_source *src);
 
 /* Lay the image out, fill in the link record and start producing bytes. */
 int ms_build_start(struct ms_build *b, struct ms_ctx *c);

@@ -30,6 +30,7 @@
 struct pathspec {
 	char *iso_path;		/* NULL: SOURCE without a graft point */
 	char *source;
+	struct ms_source *src;
 };
 
 struct mkms {
@@ -199,7 +200,8 @@ static int same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static int check_args(struct mkms *o, char **argv, int argc)
+static int check_args(struct mkms *o, struct ms_ctx *c, char **argv,
+		      int argc)
 {
 	const char *env;
 	struct stat st;
@@ -237,9 +239,9 @@ static int check_args(struct mkms *o, char **argv, int argc)
 			ms_cli_error("out of memory");
 			return -1;
 		}
-		if (lstat(o->specs[i].source, &st) < 0) {
-			ms_cli_error("cannot add '%s': %s", o->specs[i].source,
-				     strerror(errno));
+		if (ms_source_fs_new(c, o->specs[i].source,
+				     &o->specs[i].src) < 0) {
+			ms_cli_fail(c);
 			return -1;
 		}
 		if (o->specs[i].iso_path && o->specs[i].iso_path[0] != '/') {
@@ -653,7 +655,7 @@ int main(int argc, char **argv)
 	argv += optind;
 	c.verbose = o.verbose;
 
-	if (check_args(&o, argv, argc) < 0)
+	if (check_args(&o, &c, argv, argc) < 0)
 		goto out;
 	if (!o.force && check_overwrite(&o, &c) < 0) {
 		ret = ms_cli_fail(&c);
@@ -704,8 +706,8 @@ int main(int argc, char **argv)
 	if (ms_build_check_dropped(b, &c) < 0)
 		goto fail;
 	for (i = 0; i < o.nspecs; i++)
-		if (ms_build_add(b, &c, o.specs[i].iso_path,
-				 o.specs[i].source) < 0)
+		if (ms_build_add_source(b, &c, o.specs[i].iso_path,
+					o.specs[i].src) < 0)
 			goto fail;
 	if (ms_build_start(b, &c) < 0) {
 		/* an address given by -C alone is the user's, not the medium's */
@@ -766,6 +768,7 @@ out:
 	for (i = 0; i < o.nspecs; i++) {
 		free(o.specs[i].iso_path);
 		free(o.specs[i].source);
+		ms_source_free(o.specs[i].src);
 	}
 	free(o.specs);
 	free(o.removals);
