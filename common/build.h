@@ -21,9 +21,7 @@
 #include "link.h"
 #include "medium.h"
 #include "source.h"
-
-/* The last block ISO 9660's 32-bit fields can address: no image ends past it. */
-#define MS_ISO_MAX_LBA UINT32_MAX
+#include "writer.h"
 
 struct ms_build_opts {
 	const char *volid;	/* NULL: the base's, or MS_DEFAULT_VOLID */
