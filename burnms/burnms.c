@@ -12,7 +12,7 @@
 #include "exit.h"
 #include "layout.h"
 #include "medium.h"
-#include "progress.h"
+#include "progress_line.h"
 
 struct burnms {
 	const char *medium;
@@ -101,7 +101,7 @@ static int run(struct burnms *o, struct ms_ctx *c)
 	struct ms_medium *m = NULL;
 	struct ms_image img;
 	struct ms_layout l;
-	struct ms_progress p;
+	struct ms_progress_line p;
 	uint32_t next;
 	int have_layout = 0, ret = -1;
 
@@ -153,10 +153,11 @@ static int run(struct burnms *o, struct ms_ctx *c)
 		ret = 0;
 		goto out;
 	}
-	ms_progress_start(&p, ms_cli_want_progress(o->progress) ? stderr :
-			  NULL, "burnms", (uint64_t)img.blocks * 2048);
-	ret = ms_burn_write(c, m, &l, &img, o->flags, &p);
-	ms_progress_end(&p);
+	ms_progress_line_start(&p, ms_cli_want_progress(o->progress) ?
+			       stderr : NULL, "burnms",
+			       (uint64_t)img.blocks * 2048);
+	ret = ms_burn_write(c, m, &l, &img, o->flags, &p.model);
+	ms_progress_line_end(&p);
 	if (ret == 0 && (o->flags & MS_BURN_VERIFY) && !ms_quiet)
 		fprintf(stderr, "burnms: verified: the %u blocks read back "
 			"from '%s' match the image\n", img.blocks, o->medium);

@@ -16,6 +16,7 @@
 #include "exit.h"
 #include "head.h"
 #include "iso9660.h"
+#include "medium_burn.h"
 #include "util.h"
 
 #define CHUNK_BLOCKS	512		/* 1 MiB per write */
@@ -685,8 +686,8 @@ int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 	uint32_t overhead;
 
 	/* an image given as its own medium: say so before anything else */
-	if (m && m->kind == MS_MEDIUM_FILE && img->fd >= 0 &&
-	    fstat(img->fd, &a) == 0 && stat(m->path, &b) == 0 &&
+	if (m && ms_medium_file(m) && img->fd >= 0 &&
+	    fstat(img->fd, &a) == 0 && stat(ms_medium_file(m), &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 		return ms_fail(c, MS_EXIT_USAGE,
 			       "image '%s' and the medium '%s' are the same "
@@ -1021,7 +1022,7 @@ out:
 	if (ret == 0 && memcmp(got, want, 16))
 		return ms_fail(c, MS_EXIT_VERIFY,
 			       "verify: the session read back from '%s' "
-			       "differs from the image", m->name);
+			       "differs from the image", ms_medium_name(m));
 	return ret;
 }
 
@@ -1029,16 +1030,18 @@ out:
 static void undo_growth(struct ms_ctx *c, struct ms_medium *m,
 			uint64_t old_blocks, int existed)
 {
+	const char *path = ms_medium_file(m);
 	struct stat st;
 
-	if (m->kind != MS_MEDIUM_FILE || m->is_blockdev)
+	if (!path || ms_medium_is_blockdev(m))
 		return;
-	if (stat(m->path, &st) < 0 || !S_ISREG(st.st_mode))
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
 	/* best effort: the head still names the old end if this fails */
 	if ((uint64_t)st.st_size > old_blocks * MS_BLOCK &&
-	    truncate(m->path, existed ? (off_t)(old_blocks * MS_BLOCK) : 0))
-		ms_note(c, "cannot give '%s' its old size back", m->name);
+	    truncate(path, existed ? (off_t)(old_blocks * MS_BLOCK) : 0))
+		ms_note(c, "cannot give '%s' its old size back",
+			ms_medium_name(m));
 }
 
 /*
@@ -1121,8 +1124,8 @@ static int write_overwriteable(struct ms_ctx *c, struct ms_medium *m,
 			       struct ms_progress *p)
 {
 	uint8_t *old = NULL, *head = NULL, *buf, md5[16];
-	uint64_t done = 0, old_blocks = m->size_blocks;
-	int existed = m->exists, ret = -1, hashing, started = 0, i;
+	uint64_t done = 0, old_blocks = ms_medium_size_blocks(m);
+	int existed = ms_medium_exists(m), ret = -1, hashing, started = 0, i;
 	struct hash_ring r;
 	struct imgsum sum;
 	pthread_t th;
@@ -1371,6 +1374,7 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	enum burn_drive_status st;
 	char reasons[BURN_REASONS_LEN];
 	uint8_t md5[16];
+	struct burn_drive *d = ms_medium_burn_drive(m);
 	int lba, nwa, ret = -1;
 
 	memset(&src, 0, sizeof(src));
@@ -1387,14 +1391,16 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	}
 
-	if (burn_disc_track_lba_nwa(m->drive, NULL, 0, &lba, &nwa) <= 0) {
+	if (burn_disc_track_lba_nwa(d, NULL, 0, &lba, &nwa) <= 0) {
 		ms_fail(c, MS_EXIT_UNSUITABLE,
-			"drive '%s' gives no next writable address", m->name);
+			"drive '%s' gives no next writable address",
+			ms_medium_name(m));
 		goto out;
 	}
 	if ((uint32_t)nwa != img->start) {
 		ms_fail(c, MS_EXIT_WRONGDISC,
-			"drive '%s' now reports NWA %d, not %u", m->name, nwa,
+			"drive '%s' now reports NWA %d, not %u",
+			ms_medium_name(m), nwa,
 			img->start);
 		goto out;
 	}
@@ -1403,11 +1409,12 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	if (t.sum.tags && !img->is_file)
 		ms_warn(c, "image '%s' is a stream: its checksum tags cannot be "
 			"checked before it is written to write-once '%s'; they "
-			"are checked while it is written", img->name, m->name);
+			"are checked while it is written", img->name,
+			ms_medium_name(m));
 	disc = burn_disc_create();
 	session = burn_session_create();
 	track = burn_track_create();
-	o = burn_write_opts_new(m->drive);
+	o = burn_write_opts_new(d);
 	if (!disc || !session || !track || !o) {
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto out;
@@ -1426,7 +1433,7 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	burn_write_opts_set_simulate(o, 0);
 	if (burn_precheck_write(o, disc, reasons, 0) <= 0) {
 		ms_fail(c, MS_EXIT_UNSUITABLE, "drive '%s' cannot write this "
-			"session: %s", m->name, reasons);
+			"session: %s", ms_medium_name(m), reasons);
 		goto out;
 	}
 	ms_burn_msgs_drop();
@@ -1436,9 +1443,9 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	 */
 	burn_set_signal_handling("burnms : ", NULL, SIGNALS_LIBBURN_ABORT);
 	burn_disc_write(o, disc);
-	while (burn_drive_get_status(m->drive, &prog) == BURN_DRIVE_SPAWNING)
+	while (burn_drive_get_status(d, &prog) == BURN_DRIVE_SPAWNING)
 		usleep(POLL_USEC);
-	while ((st = burn_drive_get_status(m->drive, &prog)) !=
+	while ((st = burn_drive_get_status(d, &prog)) !=
 	       BURN_DRIVE_IDLE) {
 		if (t.done < (uint64_t)img->blocks * MS_BLOCK)
 			ms_progress_update(p, t.done);
@@ -1450,14 +1457,15 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 	if (burn_is_aborting(0) > 0) {
 		burn_abort(ABORT_PATIENCE_SEC, NULL, NULL);
 		ms_fail(c, MS_EXIT_FAILURE, "writing to '%s' was interrupted; "
-			"the session may be left open and damaged", m->name);
+			"the session may be left open and damaged",
+			ms_medium_name(m));
 		goto out;
 	}
 	burn_set_signal_handling(NULL, NULL, SIGNALS_DEFAULT);
-	if (t.failed || !burn_drive_wrote_well(m->drive)) {
+	if (t.failed || !burn_drive_wrote_well(d)) {
 		if (!t.failed)
 			ms_fail(c, MS_EXIT_FAILURE, "writing to '%s' failed",
-				m->name);
+				ms_medium_name(m));
 		ms_burn_msgs_append(c);
 		goto out;
 	}
@@ -1467,7 +1475,7 @@ static int write_tao(struct ms_ctx *c, struct ms_medium *m,
 
 		snprintf(outcome, sizeof(outcome), "it was written to "
 			 "write-once '%s' all the same, as the session at "
-			 "block %u", m->name, img->start);
+			 "block %u", ms_medium_name(m), img->start);
 		sum_fail(c, img, &t.sum, outcome);
 		goto out;
 	}
@@ -1498,7 +1506,8 @@ int ms_burn_write(struct ms_ctx *c, struct ms_medium *m,
 	if (l->overwriteable) {
 		if (flags & MS_BURN_CLOSE)
 			ms_note(c, "--close has no meaning for '%s': files and "
-				"overwriteable discs stay appendable", m->name);
+				"overwriteable discs stay appendable",
+				ms_medium_name(m));
 		return write_overwriteable(c, m, img, flags, p);
 	}
 	return write_tao(c, m, img, flags, p);
@@ -1507,6 +1516,8 @@ int ms_burn_write(struct ms_ctx *c, struct ms_medium *m,
 int ms_burn_blank(struct ms_ctx *c, struct ms_medium *m,
 		  const struct ms_layout *l)
 {
+	struct burn_drive *d = ms_medium_burn_drive(m);
+	int profile = ms_medium_profile(m);
 	uint8_t *head;
 	uint32_t i;
 	int ret = -1;
@@ -1518,17 +1529,17 @@ int ms_burn_blank(struct ms_ctx *c, struct ms_medium *m,
 			       "'%s' is a session image, not a medium",
 			       l->medium);
 	if (!l->overwriteable) {
-		if (m->profile != 0x0a && m->profile != 0x14)
+		if (profile != 0x0a && profile != 0x14)
 			return ms_fail(c, MS_EXIT_UNSUITABLE,
 				       "'%s' is %s: write-once media cannot be "
-				       "blanked", m->name, m->profile_name);
-		burn_disc_erase(m->drive, 1);
-		while (burn_drive_get_status(m->drive, NULL) !=
-		       BURN_DRIVE_IDLE)
+				       "blanked", ms_medium_name(m),
+				       ms_medium_profile_name(m));
+		burn_disc_erase(d, 1);
+		while (burn_drive_get_status(d, NULL) != BURN_DRIVE_IDLE)
 			usleep(POLL_USEC);
-		if (burn_disc_get_status(m->drive) != BURN_DISC_BLANK) {
+		if (burn_disc_get_status(d) != BURN_DISC_BLANK) {
 			ms_fail(c, MS_EXIT_FAILURE, "blanking '%s' failed",
-				m->name);
+				ms_medium_name(m));
 			ms_burn_msgs_append(c);
 			return -1;
 		}

@@ -90,7 +90,7 @@ IsoDataSource *ms_isosrc_new(struct ms_medium *m, struct ms_ctx *c,
 	s->m = m;
 	s->c = c;
 	s->failed_lba = failed_lba;
-	m->readahead = 1;
+	ms_medium_set_readahead(m, 1);
 	src->version = 0;
 	src->refcount = 1;
 	src->open = src_open;

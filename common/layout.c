@@ -7,6 +7,7 @@
 #include "exit.h"
 #include "iso9660.h"
 #include "layout.h"
+#include "medium_burn.h"
 #include "snapshot.h"
 #include "toc.h"
 #include "util.h"
@@ -571,7 +572,7 @@ static int try_image(struct ms_ctx *c, struct ms_medium *m,
 	    ms_vd_space_size(blk) != link.blocks)
 		return 0;
 	*is_image = 1;
-	m->offset = link.start;
+	ms_medium_burn_set_offset(m, link.start);
 	l->status = MS_STATUS_IMAGE;
 	l->nwa = link.start + link.blocks;
 	if (add_session(c, l, link.start, link.blocks, 1) < 0)

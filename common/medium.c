@@ -15,6 +15,7 @@
 #include "exit.h"
 #include "iso9660.h"
 #include "medium.h"
+#include "medium_burn.h"
 #include "snapshot.h"
 
 #define STDIO_PREFIX	"stdio:"
@@ -164,6 +165,66 @@ const char *ms_medium_file_path(const char *name)
 	if (!strncmp(name, STDIO_PREFIX, strlen(STDIO_PREFIX)))
 		return name + strlen(STDIO_PREFIX);
 	return name;
+}
+
+const char *ms_medium_name(const struct ms_medium *m)
+{
+	return m->name;
+}
+
+const char *ms_medium_file(const struct ms_medium *m)
+{
+	return m->kind == MS_MEDIUM_FILE ? m->path : NULL;
+}
+
+int ms_medium_exists(const struct ms_medium *m)
+{
+	return m->exists;
+}
+
+int ms_medium_is_blockdev(const struct ms_medium *m)
+{
+	return m->is_blockdev;
+}
+
+uint64_t ms_medium_size_blocks(const struct ms_medium *m)
+{
+	return m->size_blocks;
+}
+
+uint64_t ms_medium_size_bytes(const struct ms_medium *m)
+{
+	return m->size_bytes;
+}
+
+int ms_medium_profile(const struct ms_medium *m)
+{
+	return m->profile;
+}
+
+const char *ms_medium_profile_name(const struct ms_medium *m)
+{
+	return m->profile_name;
+}
+
+uint64_t ms_medium_blocks_read(const struct ms_medium *m)
+{
+	return m->blocks_read;
+}
+
+void ms_medium_set_readahead(struct ms_medium *m, int on)
+{
+	m->readahead = on;
+}
+
+struct burn_drive *ms_medium_burn_drive(const struct ms_medium *m)
+{
+	return m->drive;
+}
+
+void ms_medium_burn_set_offset(struct ms_medium *m, uint32_t lba)
+{
+	m->offset = lba;
 }
 
 /*

@@ -84,6 +84,38 @@ void ms_medium_close(struct ms_medium *m);
 /* The file system path in a medium name: name without "stdio:". */
 const char *ms_medium_file_path(const char *name);
 
+/* The name as the user gave it, for messages. */
+const char *ms_medium_name(const struct ms_medium *m);
+
+/*
+ * The file system path of a file medium (regular file, block device or a
+ * file still missing), NULL for drives and snapshots.
+ */
+const char *ms_medium_file(const struct ms_medium *m);
+
+/* Files: 0 while the file is missing (a blank medium); others 1. */
+int ms_medium_exists(const struct ms_medium *m);
+
+/* Files: 1 for a block device. */
+int ms_medium_is_blockdev(const struct ms_medium *m);
+
+/* Files: whole 2048-byte blocks readable, and the exact size in bytes. */
+uint64_t ms_medium_size_blocks(const struct ms_medium *m);
+uint64_t ms_medium_size_bytes(const struct ms_medium *m);
+
+/* The libburn profile number and name (MS_PROFILE_STDIO for files). */
+int ms_medium_profile(const struct ms_medium *m);
+const char *ms_medium_profile_name(const struct ms_medium *m);
+
+/* Every block read from the medium so far, for --verbose. */
+uint64_t ms_medium_blocks_read(const struct ms_medium *m);
+
+/*
+ * Serve small reads from a run read ahead: for block-by-block readers
+ * (libisofs) walking directories in order.
+ */
+void ms_medium_set_readahead(struct ms_medium *m, int on);
+
 /*
  * Read count blocks at disc address lba.  Fails, naming the block, if the
  * range is beyond the end of the medium or unreadable.

@@ -1,41 +1,47 @@
 /*
- * A progress line for long work: percentage, amount, speed and time left,
- * redrawn in place on a terminal at most five times a second.  After the
- * data, a phase ("closing track", "verifying") takes the place of speed
- * and time left, so the line never sits still at 100 %.
+ * The progress of long work, as numbers: how much of how much is done,
+ * and after the data which phase ("closing track", "verifying") is under
+ * way.  The library updates the counters; a front end that wants to show
+ * them installs a callback (fe/progress_line.c draws a line on a
+ * terminal).  Nothing here prints.
  */
 #ifndef MS_PROGRESS_H
 #define MS_PROGRESS_H
 
 #include <stdint.h>
-#include <stdio.h>
+
+struct ms_progress;
+
+/*
+ * Called after every change.  fresh is 1 when the change should be shown
+ * at once (a new phase, or a measured phase reaching its end), 0 when the
+ * viewer may wait for its next redraw.
+ */
+typedef void (*ms_progress_fn)(struct ms_progress *p, int fresh);
 
 struct ms_progress {
-	FILE *f;		/* NULL: disabled */
 	const char *label;
 	uint64_t total;		/* bytes, 0 if unknown */
 	uint64_t done;
-	double start, last;
-	int drawn;
-	int width;		/* of the line last drawn, to blank its rest */
+	double start;		/* ms_now() when the work began */
 	const char *phase;	/* after the data, or NULL */
 	uint64_t phase_done, phase_total;
 	double data_secs;	/* time the data took, once a phase began */
+	ms_progress_fn changed;	/* NULL: nobody watches */
 };
 
-void ms_progress_start(struct ms_progress *p, FILE *f, const char *label,
-		       uint64_t total);
+/* Begin counting total bytes of work (0: unknown); no viewer yet. */
+void ms_progress_init(struct ms_progress *p, const char *label,
+		      uint64_t total);
+
 void ms_progress_update(struct ms_progress *p, uint64_t done);
 
 /*
  * The data is written; now phase is under way, done of total bytes of it
- * (total 0: no measure).  A new phase, and its 100 %, are drawn at once.
+ * (total 0: no measure).
  */
 void ms_progress_phase(struct ms_progress *p, const char *phase,
 		       uint64_t done, uint64_t total);
-
-/* Draw the final state and end the line (only if anything was drawn). */
-void ms_progress_end(struct ms_progress *p);
 
 /* Seconds since an arbitrary point, monotonic. */
 double ms_now(void);

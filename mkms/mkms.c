@@ -20,7 +20,7 @@
 #include "iso9660.h"
 #include "layout.h"
 #include "medium.h"
-#include "progress.h"
+#include "progress_line.h"
 #include "util.h"
 
 #define COPY_CHUNK (1024 * 1024)
@@ -445,7 +445,7 @@ static int want_progress(const struct mkms *o, int fd)
 static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 		   int fd)
 {
-	struct ms_progress p;
+	struct ms_progress_line p;
 	uint8_t *buf;
 	uint64_t done = 0;
 	ssize_t n;
@@ -454,8 +454,8 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 	buf = malloc(COPY_CHUNK);
 	if (!buf)
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	ms_progress_start(&p, want_progress(o, fd) ? stderr : NULL, "mkms",
-			  ms_build_size(b));
+	ms_progress_line_start(&p, want_progress(o, fd) ? stderr : NULL,
+			       "mkms", ms_build_size(b));
 	for (;;) {
 		n = ms_build_read(b, c, buf, COPY_CHUNK);
 		if (n < 0)
@@ -468,7 +468,7 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 			goto out;
 		}
 		done += (uint64_t)n;
-		ms_progress_update(&p, done);
+		ms_progress_update(&p.model, done);
 	}
 	if (fd != STDOUT_FILENO && fsync(fd) < 0 && errno != EINVAL &&
 	    errno != EROFS) {
@@ -478,7 +478,7 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 	}
 	ret = 0;
 out:
-	ms_progress_end(&p);
+	ms_progress_line_end(&p);
 	free(buf);
 	return ret;
 }

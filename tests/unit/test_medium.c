@@ -104,7 +104,7 @@ Test(medium, missing_dev_name_is_a_missing_drive)
 Test(medium, missing_file_is_blank_unless_it_must_exist)
 {
 	cr_assert_eq(ms_medium_open(&c, path, 0, &m), 0, "%s", c.msg);
-	cr_assert_eq(m->exists, 0);
+	cr_assert_eq(ms_medium_exists(m), 0);
 	ms_medium_close(m);
 	m = NULL;
 	cr_assert_eq(ms_medium_open(&c, path, MS_OPEN_EXISTING, &m), -1);

@@ -1,11 +1,11 @@
-/* The progress line: phases after the data, and lines that blank what a
- * longer one left behind. */
+/* The progress line of fe/: phases after the data, and lines that blank
+ * what a longer one left behind. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress.h"
+#include "progress_line.h"
 
 #define MIB (1024 * 1024)
 
@@ -19,27 +19,27 @@ static const char *last_draw(const char *text)
 
 Test(progress, phase_replaces_time_left_and_is_drawn_at_once)
 {
-	struct ms_progress p;
+	struct ms_progress_line p;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	cr_assert_not_null(f);
-	ms_progress_start(&p, f, "burnms", 4 * MIB);
-	ms_progress_update(&p, 4 * MIB);
-	ms_progress_phase(&p, "closing track", 0, 0);
+	ms_progress_line_start(&p, f, "burnms", 4 * MIB);
+	ms_progress_update(&p.model, 4 * MIB);
+	ms_progress_phase(&p.model, "closing track", 0, 0);
 	fflush(f);
 	cr_assert(strstr(last_draw(text), "100% 4.0 of 4.0 MiB"));
 	cr_assert(strstr(last_draw(text), "  closing track"));
 	cr_assert_null(strstr(last_draw(text), "left"));
 
 	/* a measured phase: its 100 % is shown even within the redraw pause */
-	ms_progress_phase(&p, "verifying", MIB, 4 * MIB);
-	ms_progress_phase(&p, "verifying", 4 * MIB, 4 * MIB);
+	ms_progress_phase(&p.model, "verifying", MIB, 4 * MIB);
+	ms_progress_phase(&p.model, "verifying", 4 * MIB, 4 * MIB);
 	fflush(f);
 	cr_assert(strstr(last_draw(text), "  verifying 100%"),
 		  "got '%s'", last_draw(text));
-	ms_progress_end(&p);
+	ms_progress_line_end(&p);
 	fclose(f);
 	cr_assert(strstr(text, "  done"));
 	cr_assert_eq(text[len - 1], '\n');
@@ -48,15 +48,15 @@ Test(progress, phase_replaces_time_left_and_is_drawn_at_once)
 
 Test(progress, shorter_line_blanks_the_rest)
 {
-	struct ms_progress p;
+	struct ms_progress_line p;
 	char *text = NULL, *longer, *shorter;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	cr_assert_not_null(f);
-	ms_progress_start(&p, f, "burnms", 4 * MIB);
-	ms_progress_phase(&p, "emptying the drive's buffer", 0, 0);
-	ms_progress_phase(&p, "closing track", 0, 0);
+	ms_progress_line_start(&p, f, "burnms", 4 * MIB);
+	ms_progress_phase(&p.model, "emptying the drive's buffer", 0, 0);
+	ms_progress_phase(&p.model, "closing track", 0, 0);
 	fclose(f);
 	/* two redraws: "\r<longer>\r<shorter>", both as wide */
 	longer = strchr(text, '\r');
@@ -73,11 +73,11 @@ Test(progress, shorter_line_blanks_the_rest)
 
 Test(progress, disabled_without_a_stream)
 {
-	struct ms_progress p;
+	struct ms_progress_line p;
 
-	ms_progress_start(&p, NULL, "burnms", MIB);
-	ms_progress_update(&p, MIB);
-	ms_progress_phase(&p, "verifying", MIB, MIB);
-	ms_progress_end(&p);
+	ms_progress_line_start(&p, NULL, "burnms", MIB);
+	ms_progress_update(&p.model, MIB);
+	ms_progress_phase(&p.model, "verifying", MIB, MIB);
+	ms_progress_line_end(&p);
 	cr_assert_eq(p.drawn, 0);
 }

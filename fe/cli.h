@@ -1,7 +1,8 @@
 /*
- * Shared pieces of the three command lines: the program name, messages on
- * stderr in the "prog: what failed: why" form, the terminal width.  Only
- * the tools' main files use this; the rest of common/ never prints.
+ * Shared pieces of the three command lines (the front end, fe/): the
+ * program name, messages on stderr in the "prog: what failed: why" form,
+ * the terminal width.  Only the tools and their tests use this; the
+ * library (common/) never prints and never includes fe/.
  */
 #ifndef MS_CLI_H
 #define MS_CLI_H
