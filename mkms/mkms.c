@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,7 +49,6 @@ struct mkms {
 	int nspecs;
 	int64_t epoch;
 	int in_place;		/* output is a device or fifo: no rename */
-	char *output_real;	/* output with symbolic links resolved */
 };
 
 enum {
@@ -83,7 +81,7 @@ static const struct option longopts[] = {
 };
 
 /* The temporary output, removed if we are stopped before the rename. */
-static char *tmp_path;
+static struct ms_tmpfile out_tmp = { .fd = -1 };
 
 static void usage(FILE *f)
 {
@@ -130,8 +128,8 @@ static void help(void)
 
 static void remove_tmp(int sig)
 {
-	if (tmp_path)
-		unlink(tmp_path);
+	if (out_tmp.tmp)
+		unlink(out_tmp.tmp);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -312,11 +310,9 @@ static void warn_volid(struct ms_ctx *c, const char *volid)
  * renamed when complete.  Anything else that exists, a device or a fifo,
  * is written in place: renaming over it would replace the node itself.
  */
-static int open_output(struct mkms *o, int *fd)
+static int open_output(struct mkms *o, struct ms_ctx *c, int *fd)
 {
-	char *copy, *dir, *real;
 	struct stat st;
-	mode_t mask;
 
 	if (!strcmp(o->output, "-")) {
 		*fd = STDOUT_FILENO;
@@ -327,41 +323,15 @@ static int open_output(struct mkms *o, int *fd)
 	}
 	if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
 		*fd = open(o->output, O_WRONLY | O_CLOEXEC);
-		if (*fd < 0) {
-			ms_cli_error("cannot open '%s': %s", o->output,
-				     strerror(errno));
-			return -1;
-		}
+		if (*fd < 0)
+			return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+					     "cannot open '%s'", o->output);
 		o->in_place = 1;
 		return 0;
 	}
-	/* write through a symbolic link, as cp does */
-	real = realpath(o->output, NULL);
-	if (real)
-		o->output_real = real;
-	copy = strdup(o->output_real ? o->output_real : o->output);
-	if (!copy)
+	if (ms_tmpfile_open(c, &out_tmp, o->output, "mkms", 0666) < 0)
 		return -1;
-	dir = dirname(copy);
-	real = o->output_real ? o->output_real : (char *)o->output;
-	if (asprintf(&tmp_path, "%s/.%s.mkms-XXXXXX", dir,
-		     strrchr(real, '/') ? strrchr(real, '/') + 1 : real) < 0) {
-		free(copy);
-		tmp_path = NULL;
-		return -1;
-	}
-	free(copy);
-	*fd = mkstemp(tmp_path);
-	if (*fd < 0) {
-		ms_cli_error("cannot create '%s': %s", o->output,
-			     strerror(errno));
-		free(tmp_path);
-		tmp_path = NULL;
-		return -1;
-	}
-	mask = umask(0);
-	umask(mask);
-	fchmod(*fd, 0666 & ~mask);
+	*fd = out_tmp.fd;
 	return 0;
 }
 
@@ -407,7 +377,7 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 		done += (uint64_t)n;
 		ms_progress_update(&p.model, done);
 	}
-	if (fd != STDOUT_FILENO && fsync(fd) < 0 && errno != EINVAL &&
+	if (o->in_place && fsync(fd) < 0 && errno != EINVAL &&
 	    errno != EROFS) {
 		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
 			      o->output);
@@ -564,11 +534,15 @@ static int write_image(struct mkms *o, struct ms_ctx *c, struct ms_build *b)
 	signal(SIGPIPE, remove_tmp);
 	/* a file size limit must fail the write, not kill us mid-image */
 	signal(SIGXFSZ, SIG_IGN);
-	if (open_output(o, &fd) < 0)
-		return MS_EXIT_FAILURE;
+	if (open_output(o, c, &fd) < 0)
+		return ms_cli_fail(c);
 	if (produce(o, c, b, fd) < 0)
 		goto out;
-	if (fd != STDOUT_FILENO) {
+	if (out_tmp.tmp) {
+		fd = -1;
+		if (ms_tmpfile_commit(c, &out_tmp) < 0)
+			goto out;
+	} else if (fd != STDOUT_FILENO) {
 		ret = close(fd);
 		fd = -1;
 		if (ret < 0) {
@@ -576,27 +550,13 @@ static int write_image(struct mkms *o, struct ms_ctx *c, struct ms_build *b)
 				      "cannot write '%s'", o->output);
 			goto out;
 		}
-		ret = -1;
-	}
-	if (tmp_path) {
-		if (rename(tmp_path, o->output_real ? o->output_real :
-			   o->output) < 0) {
-			ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				      "cannot rename to '%s'", o->output);
-			goto out;
-		}
-		free(tmp_path);
-		tmp_path = NULL;
 	}
 	ret = 0;
 out:
-	if (fd >= 0 && fd != STDOUT_FILENO)
+	if (out_tmp.tmp)
+		ms_tmpfile_discard(&out_tmp);
+	else if (fd >= 0 && fd != STDOUT_FILENO)
 		close(fd);
-	if (tmp_path) {
-		unlink(tmp_path);
-		free(tmp_path);
-		tmp_path = NULL;
-	}
 	return ret < 0 ? ms_cli_fail(c) : MS_EXIT_OK;
 }
 
@@ -658,6 +618,5 @@ out:
 	}
 	free(o.specs);
 	free(o.removals);
-	free(o.output_real);
 	return ret;
 }
