@@ -35,7 +35,6 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		 struct ms_medium *base, const struct ms_layout *l,
 		 int import, uint32_t start, struct ms_build **out)
 {
-	struct ms_import_opts io = { o->record, o->record_arg };
 	struct ms_build *b;
 	const char *volid;
 	int ret;
@@ -71,7 +70,7 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		memcpy(b->link.base_fp, l->fp, MS_FP_LEN);
 		memcpy(b->link.base_volid, last->volume_id,
 		       sizeof(b->link.base_volid));
-		if (ms_import_open(c, base, l, l->nsessions - 1, &io,
+		if (ms_import_open(c, base, l, l->nsessions - 1, NULL,
 				   &b->imp) < 0)
 			goto fail;
 		b->image = ms_import_image(b->imp);

@@ -28,8 +28,6 @@ struct ms_build_opts {
 	int rockridge;
 	int md5;		/* session and file checksum tags */
 	int64_t epoch;		/* SOURCE_DATE_EPOCH, or -1 */
-	ms_block_hook record;	/* sees every block the import reads */
-	void *record_arg;
 	int exclude;		/* leave out the file exclude_dev/_ino */
 	dev_t exclude_dev;	/* (the output image, when it sits in a tree) */
 	ino_t exclude_ino;

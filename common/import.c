@@ -249,8 +249,6 @@ int ms_import_open(struct ms_ctx *c, struct ms_medium *m,
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto fail;
 	}
-	if (o && o->record)
-		ms_isosrc_set_hook(imp->src, o->record, o->record_arg);
 	ms_isosrc_set_limit(imp->src, s->start + s->blocks);
 	ret = iso_read_opts_new(&ropts, 0);
 	if (ret < 0) {
@@ -262,6 +260,13 @@ int ms_import_open(struct ms_ctx *c, struct ms_medium *m,
 	iso_read_opts_set_no_aaip(ropts, 0);
 	iso_read_opts_set_no_md5(ropts, 0);
 	iso_read_opts_auto_input_charset(ropts, 1);
+	if (o && o->plain) {
+		iso_read_opts_set_no_rockridge(ropts, 1);
+		iso_read_opts_set_no_joliet(ropts, 1);
+		iso_read_opts_set_no_iso1999(ropts, 1);
+		iso_read_opts_set_no_aaip(ropts, 1);
+		iso_read_opts_set_no_md5(ropts, 1);
+	}
 	c->status = 0;
 	t0 = ms_now();
 	ret = iso_image_import(imp->image, imp->src, ropts, &features);
@@ -283,7 +288,8 @@ int ms_import_open(struct ms_ctx *c, struct ms_medium *m,
 	if (iso_image_get_session_md5(imp->image, &md5_start, &md5_end, md5,
 				      0) > 0)
 		imp->found |= MS_IMPORT_MD5;
-	if ((imp->found & (MS_IMPORT_ROCKRIDGE | MS_IMPORT_JOLIET)) ==
+	if (!(o && o->plain) &&
+	    (imp->found & (MS_IMPORT_ROCKRIDGE | MS_IMPORT_JOLIET)) ==
 	    MS_IMPORT_JOLIET && find_dropped(imp, c, l, index) < 0)
 		goto fail;
 	*out = imp;

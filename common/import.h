@@ -27,14 +27,18 @@ struct Iso_Image;
 #define MS_DEFAULT_VOLID "MSTOOLS"
 
 struct ms_import_opts {
-	ms_block_hook record;	/* sees every block the import reads */
-	void *record_arg;
+	int plain;		/* the ISO 9660 tree only: no Rock Ridge, Joliet,
+				   ISO 9660:1999, AAIP or checksums */
 };
 
-/* What an import found in the session. */
+/*
+ * What an import found in the session, whether it read it or not (the
+ * tree comes from Rock Ridge if the session has it, else from Joliet,
+ * unless plain).
+ */
 enum ms_import_found {
-	MS_IMPORT_ROCKRIDGE = 1 << 0,	/* the tree came from Rock Ridge */
-	MS_IMPORT_JOLIET = 1 << 1,	/* the session has a Joliet tree */
+	MS_IMPORT_ROCKRIDGE = 1 << 0,	/* Rock Ridge */
+	MS_IMPORT_JOLIET = 1 << 1,	/* a Joliet tree */
 	MS_IMPORT_ISO1999 = 1 << 2,
 	MS_IMPORT_MD5 = 1 << 3,		/* a session checksum tag */
 };
@@ -44,7 +48,7 @@ struct ms_import;
 /*
  * Import the tree of l->sessions[session_index] of m, as mkms imports its
  * base: Rock Ridge (with AAIP and the MD5 array) if there is one, else
- * Joliet, else ISO 9660.  When the tree came from Joliet, the plain ISO
+ * Joliet, else ISO 9660; with o->plain the ISO 9660 tree.  When the tree came from Joliet, the plain ISO
  * 9660 tree is loaded as well and its files that the imported tree does
  * not point at are listed (ms_import_dropped).  m and l must stay open as
  * long as the import.  o may be NULL.  A session number out of range is

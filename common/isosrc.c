@@ -15,8 +15,6 @@ struct isosrc {
 	uint32_t last_lba;
 	uint32_t end;		/* the session's end */
 	uint32_t limit;		/* reads at or past this block fail; 0: none */
-	ms_block_hook hook;
-	void *hook_arg;
 };
 
 static int src_open(IsoDataSource *src)
@@ -61,11 +59,6 @@ static int src_read(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
 			*s->failed_lba = lba;
 		return ISO_DATA_SOURCE_FAILURE;
 	}
-	if (s->hook && s->hook(s->hook_arg, lba, buffer) < 0) {
-		if (s->failed_lba)
-			*s->failed_lba = lba;
-		return ISO_DATA_SOURCE_FAILURE;
-	}
 	return ISO_SUCCESS;
 }
 
@@ -104,14 +97,6 @@ IsoDataSource *ms_isosrc_new(struct ms_medium *m, struct ms_ctx *c,
 uint32_t ms_isosrc_last_lba(IsoDataSource *src)
 {
 	return ((struct isosrc *)src->data)->last_lba;
-}
-
-void ms_isosrc_set_hook(IsoDataSource *src, ms_block_hook hook, void *arg)
-{
-	struct isosrc *s = src->data;
-
-	s->hook = hook;
-	s->hook_arg = arg;
 }
 
 void ms_isosrc_set_limit(IsoDataSource *src, uint32_t end)

@@ -12,9 +12,6 @@
 
 struct iso_data_source;
 
-/* Sees every block libisofs reads through a source. */
-typedef int (*ms_block_hook)(void *arg, uint32_t lba, const uint8_t *blk);
-
 /*
  * A data source that reads blocks of m.  A read failure keeps its message
  * on c and remembers the block in *failed_lba (may be NULL), so the caller
@@ -22,10 +19,6 @@ typedef int (*ms_block_hook)(void *arg, uint32_t lba, const uint8_t *blk);
  */
 struct iso_data_source *ms_isosrc_new(struct ms_medium *m, struct ms_ctx *c,
 				      uint32_t *failed_lba);
-
-/* Call hook with every block read (a hook failure fails the read). */
-void ms_isosrc_set_hook(struct iso_data_source *src, ms_block_hook hook,
-			void *arg);
 
 /*
  * Bound the import by what the session can hold, so that a damaged

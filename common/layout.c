@@ -1,4 +1,3 @@
-#include <libburn/libburn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +6,6 @@
 #include "exit.h"
 #include "iso9660.h"
 #include "layout.h"
-#include "medium_burn.h"
-#include "snapshot.h"
 #include "toc.h"
 #include "util.h"
 
@@ -487,8 +484,8 @@ static int check_link(struct ms_ctx *c, struct ms_medium *m,
  * Details of every session, each link record held to the session before
  * it, and the fingerprint of the last session.
  */
-static int finish_sessions(struct ms_ctx *c, struct ms_medium *m,
-			   struct ms_layout *l)
+int ms_layout_finish_sessions(struct ms_ctx *c, struct ms_medium *m,
+			      struct ms_layout *l)
 {
 	uint8_t *vdset, *prev, *t;
 	int i, n = 0, pn = 0, ret = -1;
@@ -553,14 +550,16 @@ static void set_space(struct ms_medium *m, struct ms_layout *l)
  * link record and block 16 its own descriptors with its own size.  Show it
  * at the address it was built for.
  */
-static int try_image(struct ms_ctx *c, struct ms_medium *m,
-		     struct ms_layout *l, int *is_image)
+int ms_layout_read_image(struct ms_ctx *c, struct ms_medium *m,
+			 struct ms_layout *l, uint32_t *origin)
 {
 	uint8_t blk[MS_BLOCK];
 	struct ms_link link;
 	uint32_t got;
+	uint64_t size = ms_medium_size_blocks(m);
 
-	*is_image = 0;
+	l->overwriteable = 1;
+	l->first_address = MS_TOC_FIRST_SESSION;
 	if (ms_medium_read_upto(m, c, 0, 1, blk, &got) < 0)
 		return -1;
 	if (got < 1 || ms_link_parse(blk, &link, NULL, 0) != MS_LINK_FOUND ||
@@ -571,61 +570,30 @@ static int try_image(struct ms_ctx *c, struct ms_medium *m,
 	if (got < 1 || !ms_vd_is_primary(blk) ||
 	    ms_vd_space_size(blk) != link.blocks)
 		return 0;
-	*is_image = 1;
-	ms_medium_burn_set_offset(m, link.start);
+	*origin = link.start;
 	l->status = MS_STATUS_IMAGE;
 	l->nwa = link.start + link.blocks;
 	if (add_session(c, l, link.start, link.blocks, 1) < 0)
 		return -1;
-	if (link.blocks > m->size_blocks) {
+	if (link.blocks > size) {
 		l->broken = 1;
-		l->break_lba = (uint32_t)(link.start + m->size_blocks);
+		l->break_lba = (uint32_t)(link.start + size);
 		snprintf(l->break_reason, sizeof(l->break_reason),
 			 "the image should have %u blocks, but the file "
 			 "ends after %llu", link.blocks,
-			 (unsigned long long)m->size_blocks);
+			 (unsigned long long)size);
 	}
-	return 0;
+	return 1;
 }
 
-static int read_emulated(struct ms_ctx *c, struct ms_medium *m,
-			 struct ms_layout *l)
+int ms_layout_read_emulated(struct ms_ctx *c, struct ms_medium *m,
+			    struct ms_layout *l, uint64_t blocks)
 {
 	struct ms_toc toc;
-	uint64_t blocks;
-	int i, is_image, ret = -1;
+	int i, ret = -1;
 
 	l->overwriteable = 1;
 	l->first_address = MS_TOC_FIRST_SESSION;
-	if (m->kind == MS_MEDIUM_FILE) {
-		if (try_image(c, m, l, &is_image) < 0)
-			return -1;
-		if (is_image)
-			return finish_sessions(c, m, l);
-		blocks = m->size_blocks;
-		/* too short for a descriptor: blank only if all zero */
-		if (blocks <= MS_VD_FIRST && m->size_bytes % MS_BLOCK) {
-			int z = ms_medium_zero_prefix(m, c, (size_t)MS_HEAD_BLOCKS *
-						      MS_BLOCK);
-
-			if (z < 0)
-				return -1;
-			if (!z)
-				return ms_fail(c, MS_EXIT_UNSUITABLE,
-					       "no ISO 9660 primary volume "
-					       "descriptor at block 16 (%llu "
-					       "bytes, not all zero)",
-					       (unsigned long long)m->size_bytes);
-		}
-	} else {
-		int cap = 0;
-
-		blocks = burn_get_read_capacity(m->drive, &cap, 0) > 0 &&
-			 cap > 0 ? (uint64_t)cap : 0;
-		ms_burn_msgs_drop();
-		if (m->kind == MS_MEDIUM_DRIVE && blocks == 0)
-			blocks = 0x7ffffff0;
-	}
 	if (ms_toc_walk(reader, m, blocks, &toc, c) < 0)
 		return -1;
 	if (toc.kind == MS_TOC_BLANK) {
@@ -651,136 +619,28 @@ static int read_emulated(struct ms_ctx *c, struct ms_medium *m,
 				 sizeof(l->break_reason) - n,
 				 ": the %s is shorter than its newest "
 				 "descriptors say (it ends at block %llu, they "
-				 "name %u as the end)", m->kind ==
-				 MS_MEDIUM_FILE ? "file" : "medium",
+				 "name %u as the end)", ms_medium_file(m) ?
+				 "file" : "medium",
 				 (unsigned long long)blocks, toc.head_size);
 			l->truncated = 1;
-		}	}
+		}
+	}
 	l->msc1 = 0;
 	set_space(m, l);
-	ret = finish_sessions(c, m, l);
+	ret = ms_layout_finish_sessions(c, m, l);
 out:
 	ms_toc_release(&toc);
 	return ret;
 }
 
-/* Write-once media: the drive's own TOC, NWA and free space. */
-static int read_mmc(struct ms_ctx *c, struct ms_medium *m,
-		    struct ms_layout *l)
+int ms_layout_add_session(struct ms_ctx *c, struct ms_layout *l,
+			  uint32_t start, uint32_t blocks, int tracks)
 {
-	struct burn_disc *disc = NULL;
-	struct burn_session **sessions = NULL;
-	struct burn_track **tracks;
-	struct burn_toc_entry e;
-	enum burn_disc_status st;
-	int nsess = 0, ntracks, i, lba, nwa, msc1, ret = -1;
-	off_t space;
-
-	l->first_address = 0;
-	st = burn_disc_get_status(m->drive);
-	switch (st) {
-	case BURN_DISC_BLANK:
-		l->status = MS_STATUS_BLANK;
-		break;
-	case BURN_DISC_APPENDABLE:
-		l->status = MS_STATUS_APPENDABLE;
-		break;
-	case BURN_DISC_FULL:
-		l->status = MS_STATUS_CLOSED;
-		break;
-	case BURN_DISC_EMPTY:
-		ms_burn_msgs_drop();
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "no medium in drive '%s'", m->name);
-	default:
-		l->status = MS_STATUS_UNSUITABLE;
-		break;
-	}
-	if (l->status == MS_STATUS_APPENDABLE ||
-	    l->status == MS_STATUS_CLOSED) {
-		disc = burn_drive_get_disc(m->drive);
-		if (disc)
-			sessions = burn_disc_get_sessions(disc, &nsess);
-		for (i = 0; i < nsess; i++) {
-			uint32_t start, end;
-			int t;
-
-			tracks = burn_session_get_tracks(sessions[i], &ntracks);
-			if (ntracks <= 0)
-				continue;
-			burn_track_get_entry(tracks[0], &e);
-			start = (uint32_t)e.start_lba;
-			end = start;
-			for (t = 0; t < ntracks; t++) {
-				burn_track_get_entry(tracks[t], &e);
-				end = (uint32_t)(e.start_lba + e.track_blocks);
-			}
-			if (add_session(c, l, start, end - start, ntracks) < 0)
-				goto out;
-		}
-	}
-	if (l->status == MS_STATUS_APPENDABLE) {
-		if (burn_disc_get_msc1(m->drive, &msc1) > 0)
-			l->msc1 = (uint32_t)msc1;
-		if (burn_disc_track_lba_nwa(m->drive, NULL, 0, &lba, &nwa) > 0)
-			l->nwa = (uint32_t)nwa;
-		else
-			l->damaged = 1;
-		/* an interrupted write leaves a track the drive cannot extend */
-		if (burn_disc_next_track_is_damaged(m->drive, 0) > 0)
-			l->damaged = 1;
-	} else if (l->status == MS_STATUS_BLANK) {
-		l->nwa = 0;
-	}
-	if (l->status == MS_STATUS_BLANK ||
-	    l->status == MS_STATUS_APPENDABLE) {
-		space = burn_disc_available_space(m->drive, NULL);
-		l->free_blocks = space > 0 ? (uint64_t)space / MS_BLOCK : 0;
-		l->capacity_blocks = l->nwa + l->free_blocks;
-	} else {
-		int cap = 0;
-
-		if (burn_get_read_capacity(m->drive, &cap, 0) > 0 && cap > 0)
-			l->capacity_blocks = (uint64_t)cap;
-	}
-	ms_burn_msgs_drop();
-	ret = finish_sessions(c, m, l);
-out:
-	if (disc)
-		burn_disc_free(disc);
-	return ret;
+	return add_session(c, l, start, blocks, tracks);
 }
 
-int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
-		   struct ms_layout *l)
+void ms_layout_set_overheads(struct ms_layout *l)
 {
-	uint64_t before = m->blocks_read;
-	int ret;
-
-	memset(l, 0, sizeof(*l));
-	if (m->kind == MS_MEDIUM_SNAPSHOT) {
-		if (ms_snapshot_layout(c, m, l) < 0)
-			return -1;
-		if (l->status != MS_STATUS_CLOSED)
-			l->closing_overhead_blocks =
-				ms_closing_overhead_blocks(l->profile);
-		l->overhead_about = ms_overhead_is_estimate(l->profile,
-							    l->nsessions);
-		return 0;
-	}
-	l->medium = m->name;
-	l->kind = m->kind;
-	l->profile = m->profile;
-	memcpy(l->profile_name, m->profile_name, sizeof(l->profile_name));
-	if (m->kind == MS_MEDIUM_FILE || ms_profile_is_overwriteable(m->profile))
-		ret = read_emulated(c, m, l);
-	else
-		ret = read_mmc(c, m, l);
-	if (ret < 0) {
-		ms_fail_prefix(c, "cannot read the sessions of '%s'", m->name);
-		ms_layout_release(l);
-		return -1;
-	}
 	l->overhead_blocks = ms_overhead_blocks(l->profile, l->nsessions,
 						&l->overhead_note);
 	l->closing_overhead_blocks = ms_closing_overhead_blocks(l->profile);
@@ -797,6 +657,18 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 		l->closing_overhead_blocks = 0;
 		l->overhead_note = "closed: no further session";
 	}
-	l->blocks_read = m->blocks_read - before;
+}
+
+int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
+		   struct ms_layout *l)
+{
+	uint64_t before = ms_medium_blocks_read(m);
+
+	memset(l, 0, sizeof(*l));
+	if (ms_medium_layout(m, c, l) < 0) {
+		ms_layout_release(l);
+		return -1;
+	}
+	l->blocks_read = ms_medium_blocks_read(m) - before;
 	return 0;
 }

@@ -75,13 +75,49 @@ struct ms_layout {
 const char *ms_status_name(enum ms_status s);
 
 /*
- * Read the layout of an open medium.  Fails with MS_EXIT_UNSUITABLE for
- * media that are neither blank nor ISO 9660, MS_EXIT_FAILURE on I/O errors.
- * A damaged session chain is not a failure: it sets broken.
+ * Read the layout of an open medium (its backend's layout operation).
+ * Fails with MS_EXIT_UNSUITABLE for media that are neither blank nor ISO
+ * 9660, MS_EXIT_FAILURE on I/O errors.  A damaged session chain is not a
+ * failure: it sets broken.
  */
 int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 		   struct ms_layout *l);
 void ms_layout_release(struct ms_layout *l);
+
+/* --- for medium backends, which fill a layout in these steps --- */
+
+/*
+ * A session image made by mkms for a non-zero address (its link record in
+ * block 0, its own descriptors at block 16): 1 with the session in l and
+ * the address it was built for in *origin (the backend then reads block 0
+ * as that address), 0 if m holds no such image.
+ */
+int ms_layout_read_image(struct ms_ctx *c, struct ms_medium *m,
+			 struct ms_layout *l, uint32_t *origin);
+
+/*
+ * The emulated TOC of a file or overwriteable disc of blocks readable
+ * blocks: sessions, NWA, free space, then ms_layout_finish_sessions.
+ */
+int ms_layout_read_emulated(struct ms_ctx *c, struct ms_medium *m,
+			    struct ms_layout *l, uint64_t blocks);
+
+/* Append a session of blocks at start to l (number = count so far + 1). */
+int ms_layout_add_session(struct ms_ctx *c, struct ms_layout *l,
+			  uint32_t start, uint32_t blocks, int tracks);
+
+/*
+ * Details of every session (descriptors, link records held to the session
+ * before, the fingerprint of the last), read from m.
+ */
+int ms_layout_finish_sessions(struct ms_ctx *c, struct ms_medium *m,
+			      struct ms_layout *l);
+
+/*
+ * The figures derived from profile, session count and status: overheads,
+ * "about", a DVD-R DL that drives cannot append to, a closed disc.
+ */
+void ms_layout_set_overheads(struct ms_layout *l);
 
 /* The session that starts at lba, or NULL. */
 const struct ms_session *ms_layout_session_at(const struct ms_layout *l,

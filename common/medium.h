@@ -4,28 +4,31 @@
  *
  *   stdio:PATH, a regular file, a missing file, or a block device that is
  *   not an optical drive: a file medium, libburn's stdio pseudo-drive;
- *   an optical drive address such as /dev/sr0: an MMC drive.
+ *   an optical drive address such as /dev/sr0: an MMC drive;
+ *   a file that starts with the snapshot magic: a snapshot of a disc.
  *
- * Reads go through libburn (burn_read_data), bounded by the medium's size
- * so that a short file reads as "beyond the end" rather than as zeros.
- * Drives are written through libburn; files through the descriptor that
- * holds their lock, in large pieces.
+ * A medium is an interface: an opaque handle with a table of operations
+ * (struct ms_medium_ops) that a backend provides.  medium_burn.c serves
+ * files and drives through libburn, snapshot_medium.c serves a snapshot,
+ * medium_record.c wraps another medium and remembers the blocks read.
+ * Code outside the backends uses only the functions below and never asks
+ * which backend a medium has.
  */
 #ifndef MS_MEDIUM_H
 #define MS_MEDIUM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "ctx.h"
 
-struct burn_drive;
-struct burn_drive_info;
+struct ms_layout;
 
+/* What a layout says its medium is (struct ms_layout's kind). */
 enum ms_medium_kind {
 	MS_MEDIUM_FILE,		/* stdio pseudo-drive */
 	MS_MEDIUM_DRIVE,	/* MMC optical drive */
-	MS_MEDIUM_SNAPSHOT,	/* a saved snapshot of a disc (snapshot.h) */
 };
 
 enum ms_open_flags {
@@ -37,29 +40,6 @@ enum ms_open_flags {
 #define MS_PROFILE_STDIO 0xffff
 
 struct ms_medium;
-
-struct ms_medium {
-	char *name;		/* as the user gave it, for messages */
-	char *path;		/* file path or drive address */
-	enum ms_medium_kind kind;
-	struct burn_drive_info *infos;
-	struct burn_drive *drive;
-	int profile;
-	char profile_name[80];
-	int exists;		/* files: 0 while the file is missing */
-	int is_blockdev;	/* files: a block device */
-	uint64_t size_blocks;	/* files: whole 2048-byte blocks readable */
-	uint64_t size_bytes;	/* files: the exact size */
-	uint32_t offset;	/* disc address of block 0 (session images) */
-	uint64_t blocks_read;	/* every block read, for --verbose */
-	int lock_fd;		/* files: holds the flock, -1 if none */
-	int created;		/* files: the lock created the file */
-	int readahead;		/* serve small reads from a run read ahead */
-	/* a small read-ahead cache for block-by-block readers (libisofs) */
-	uint8_t *cache;
-	uint32_t cache_lba, cache_count;
-	void *snap;		/* snapshots keep their state here */
-};
 
 /*
  * Start libburn and libisofs with printing off: their messages are queued
@@ -140,24 +120,18 @@ enum ms_write_flags {
 int ms_medium_write(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		    uint32_t count, const uint8_t *buf, unsigned flags);
 
-/*
- * Take the exclusive write lock of a file medium (non-blocking): a second
- * writer fails at once with MS_EXIT_FAILURE and "medium busy".  Drives are
- * locked by libburn's exclusive grab.
- */
-int ms_medium_lock(struct ms_medium *m, struct ms_ctx *c);
-
-/*
- * Files: 1 if the first n bytes (or all, if the file is shorter) are zero,
- * 0 if not, -1 on error.  For files too short to hold a descriptor.
- */
-int ms_medium_zero_prefix(struct ms_medium *m, struct ms_ctx *c, size_t n);
-
 /* Re-read the size of a file medium after writing. */
 int ms_medium_refresh(struct ms_medium *m, struct ms_ctx *c);
 
-/* Free bytes from byte address start on (libburn's estimate). */
+/* Free bytes from byte address start on (libburn's estimate), or 0. */
 int64_t ms_medium_free_bytes(struct ms_medium *m, uint64_t start_byte);
+
+/*
+ * Describe the medium: fill l with its sessions, status and room (the
+ * backend's "layout" operation; ms_layout_read in layout.h is the way in).
+ */
+int ms_medium_layout(struct ms_medium *m, struct ms_ctx *c,
+		     struct ms_layout *l);
 
 /*
  * Fold pending libburn messages into ": text" on the context message; a
@@ -165,5 +139,59 @@ int64_t ms_medium_free_bytes(struct ms_medium *m, uint64_t start_byte);
  */
 void ms_burn_msgs_append(struct ms_ctx *c);
 void ms_burn_msgs_drop(void);
+
+
+/* --- for backends --- */
+
+/*
+ * The facts a backend keeps up to date for the accessors above.  Backends
+ * that are not files leave file NULL and the sizes 0.
+ */
+struct ms_medium_info {
+	const char *file;		/* a file medium's path, else NULL */
+	int exists;			/* 0 while a file is missing */
+	int is_blockdev;
+	uint64_t size_blocks;		/* whole 2048-byte blocks readable */
+	uint64_t size_bytes;
+	int profile;
+	char profile_name[80];
+};
+
+/*
+ * The operations of a backend.  read: count blocks at disc address lba;
+ * with got NULL all of them or fail naming the block, with got non-NULL
+ * stop at the end of the medium and say in *got how many were there.
+ * write may be NULL (read-only: writes fail); refresh re-reads what
+ * writing changed; close frees the backend's state (the handle itself is
+ * freed by ms_medium_close).  set_readahead and free_bytes may be NULL.
+ */
+struct ms_medium_ops {
+	int (*read)(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
+		    uint32_t count, uint8_t *buf, uint32_t *got);
+	int (*layout)(struct ms_medium *m, struct ms_ctx *c,
+		      struct ms_layout *l);
+	int (*write)(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
+		     uint32_t count, const uint8_t *buf, unsigned flags);
+	int (*refresh)(struct ms_medium *m, struct ms_ctx *c);
+	void (*close)(struct ms_medium *m);
+	void (*set_readahead)(struct ms_medium *m, int on);
+	int64_t (*free_bytes)(struct ms_medium *m, uint64_t start_byte);
+};
+
+/*
+ * A new handle named name over a backend's ops and state; the name is
+ * copied.  On failure nothing is kept (the caller frees its state).
+ */
+int ms_medium_new(struct ms_ctx *c, const char *name,
+		  const struct ms_medium_ops *ops, void *state,
+		  struct ms_medium **out);
+
+/* The backend's operations and state, and the facts it keeps. */
+const struct ms_medium_ops *ms_medium_ops(const struct ms_medium *m);
+void *ms_medium_state(const struct ms_medium *m);
+struct ms_medium_info *ms_medium_info(struct ms_medium *m);
+
+/* Count blocks read, for ms_medium_blocks_read. */
+void ms_medium_count_read(struct ms_medium *m, uint64_t blocks);
 
 #endif

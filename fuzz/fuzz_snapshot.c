@@ -25,10 +25,10 @@ static void read_some(struct ms_medium *m, const struct ms_layout *l)
 
 	fz_ctx_init(&c);
 	for (i = 0; i < l->nsessions && i < READS_MAX; i++)
-		ms_snapshot_read(m, &c, l->sessions[i].start + MS_VD_FIRST, 1,
-				 blk);
-	ms_snapshot_read(m, &c, l->last_start, 1, blk);
-	ms_snapshot_read(m, &c, l->nwa, 1, blk);
+		ms_medium_read(m, &c, l->sessions[i].start + MS_VD_FIRST, 1,
+			       blk);
+	ms_medium_read(m, &c, l->last_start, 1, blk);
+	ms_medium_read(m, &c, l->nwa, 1, blk);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fz_ctx_init(&c);
 	if (ms_snapshot_open(&c, path, &m) == 0) {
-		if (ms_snapshot_layout(&c, m, &l) == 0) {
+		if (ms_layout_read(&c, m, &l) == 0) {
 			read_some(m, &l);
 			ms_layout_release(&l);
 		}

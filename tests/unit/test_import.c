@@ -17,6 +17,7 @@
 #include "import.h"
 #include "layout.h"
 #include "medium.h"
+#include "medium_record.h"
 
 static struct ms_ctx c;
 static char dir[] = "/tmp/mstools-test-import.XXXXXX";
@@ -121,6 +122,18 @@ Test(import, the_last_session_shows_every_file)
 	cr_assert(!has("/old.txt"));
 }
 
+Test(import, plain_gives_the_iso_9660_tree)
+{
+	struct ms_import_opts o = { .plain = 1 };
+
+	cr_assert_eq(ms_import_open(&c, m, &l, 0, &o, &imp), 0, "%s", c.msg);
+	cr_assert(ms_import_found(imp) & MS_IMPORT_ROCKRIDGE,
+		  "the session has it, though its tree was not read");
+	cr_assert(has("/ONE.TXT"), "ISO 9660 names, as xorriso writes them");
+	cr_assert(!has("/one.txt"));
+	cr_assert_eq(ms_import_ndropped(imp), 0);
+}
+
 Test(import, a_block_that_starts_no_session_has_no_index)
 {
 	cr_assert_eq(ms_import_session_index(&l, l.sessions[1].start + 1),
@@ -141,24 +154,25 @@ Test(import, a_session_out_of_range_is_a_usage_error)
  * blocks up to the next 32-block boundary, which libisofs probes): not
  * from the sessions after it.
  */
-static uint32_t highest;
-
-static int note_block(void *arg, uint32_t lba, const uint8_t *blk)
-{
-	(void)arg;
-	(void)blk;
-	if (lba > highest)
-		highest = lba;
-	return 0;
-}
-
 Test(import, an_older_session_reads_only_up_to_its_end)
 {
-	struct ms_import_opts o = { note_block, NULL };
 	const struct ms_session *s = &l.sessions[0];
+	struct ms_medium *rec = NULL;
+	const uint32_t *lbas;
+	const uint8_t *data;
+	uint32_t highest = 0;
+	size_t i, n;
 
-	highest = 0;
-	cr_assert_eq(ms_import_open(&c, m, &l, 0, &o, &imp), 0, "%s", c.msg);
+	cr_assert_eq(ms_medium_record_new(&c, m, &rec), 0, "%s", c.msg);
+	cr_assert_eq(ms_import_open(&c, rec, &l, 0, NULL, &imp), 0, "%s",
+		     c.msg);
+	n = ms_medium_recorded(rec, &lbas, &data);
+	for (i = 0; i < n; i++)
+		if (lbas[i] > highest)
+			highest = lbas[i];
+	ms_import_free(imp);
+	imp = NULL;
+	ms_medium_close(rec);
 	cr_assert(highest >= s->start + 16);
 	cr_assert(highest < (s->start + s->blocks + 31) / 32 * 32,
 		  "read block %u, session ends at %u", highest,

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +9,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "build.h"
 #include "exit.h"
 #include "iso9660.h"
-#include "snapshot.h"
+#include "snapshot_fmt.h"
 #include "util.h"
 
 /*
@@ -74,12 +74,6 @@ static void put32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
 }
 
 int ms_snapshot_is_file(const char *path)
@@ -146,16 +140,16 @@ static int inflate_payload(struct ms_ctx *c, const char *name,
 	}
 	if (buflen < HDR_LEN)
 		return corrupt(c, name, "shorter than its header");
-	if (crc32(0L, hdr, HDR_CRC_OFF) != get32(hdr + HDR_CRC_OFF))
+	if (crc32(0L, hdr, HDR_CRC_OFF) != ms_be32(hdr + HDR_CRC_OFF))
 		return ms_fail(c, MS_EXIT_VERIFY, SNAP_FMT " is damaged: "
 			       "header checksum mismatch", SNAP_ARGS(name));
-	if (get32(hdr + HDR_VERSION_OFF) != MS_SNAP_VERSION)
+	if (ms_be32(hdr + HDR_VERSION_OFF) != MS_SNAP_VERSION)
 		return ms_fail(c, MS_EXIT_FAILURE, SNAP_FMT " has format "
 			       "version %u; this mstools reads version %d",
-			       SNAP_ARGS(name), get32(hdr + HDR_VERSION_OFF),
+			       SNAP_ARGS(name), ms_be32(hdr + HDR_VERSION_OFF),
 			       MS_SNAP_VERSION);
-	len = (uint64_t)get32(hdr + HDR_LENGTH_OFF) << 32 |
-	      get32(hdr + HDR_LENGTH_OFF + 4);
+	len = (uint64_t)ms_be32(hdr + HDR_LENGTH_OFF) << 32 |
+	      ms_be32(hdr + HDR_LENGTH_OFF + 4);
 	inlen = buflen - HDR_LEN;
 	/* deflate shrinks by at most 1032 to 1: refuse before allocating */
 	if (len == 0 || len > PAYLOAD_MAX || inlen > PAYLOAD_MAX ||
@@ -182,7 +176,7 @@ static int inflate_payload(struct ms_ctx *c, const char *name,
 	if (z.avail_in != 0)
 		return corrupt(c, name, "bytes after the compressed data");
 	if (crc32(0L, s->payload, (uInt)len) !=
-	    get32(hdr + HDR_PAYLOAD_CRC_OFF))
+	    ms_be32(hdr + HDR_PAYLOAD_CRC_OFF))
 		return ms_fail(c, MS_EXIT_VERIFY, SNAP_FMT " is damaged: "
 			       "payload checksum mismatch", SNAP_ARGS(name));
 	s->payload_len = len;
@@ -507,8 +501,8 @@ static int parse_payload(struct ms_ctx *c, const char *name,
 			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		s->runs = r;
 		r = &s->runs[s->nruns];
-		r->lba = get32(p);
-		r->count = get32(p + 4);
+		r->lba = ms_be32(p);
+		r->count = ms_be32(p + 4);
 		bytes = (uint64_t)r->count * MS_BLOCK;
 		p += RUN_HDR_LEN;
 		if (r->count == 0 || bytes > (uint64_t)(end - p))
@@ -608,140 +602,7 @@ out:
 	return ret;
 }
 
-int ms_snapshot_open(struct ms_ctx *c, const char *path,
-		     struct ms_medium **out)
-{
-	struct ms_medium *m;
-	struct ms_snapshot *s;
-	uint8_t *buf;
-	size_t len = 0;
-	int ret;
-
-	*out = NULL;
-	if (load_file(c, path, &buf, &len) < 0)
-		return -1;
-	ret = decode(c, path, buf, len, &s);
-	free(buf);
-	if (ret < 0)
-		return -1;
-	m = calloc(1, sizeof(*m));
-	if (!m) {
-		ms_snapshot_free(s);
-		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	}
-	m->lock_fd = -1;
-	m->kind = MS_MEDIUM_SNAPSHOT;
-	m->snap = s;
-	m->exists = 1;
-	m->name = strdup(path);
-	m->path = strdup(path);
-	if (!m->name || !m->path) {
-		ms_medium_close(m);
-		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	}
-	m->profile = s->layout.profile;
-	memcpy(m->profile_name, s->layout.profile_name,
-	       sizeof(m->profile_name));
-	*out = m;
-	return 0;
-}
-
-int ms_snapshot_layout(struct ms_ctx *c, struct ms_medium *m,
-		       struct ms_layout *l)
-{
-	struct ms_snapshot *s = m->snap;
-	size_t bytes = (size_t)s->layout.nsessions * sizeof(*l->sessions);
-
-	*l = s->layout;
-	l->sessions = NULL;
-	if (bytes) {
-		l->sessions = malloc(bytes);
-		if (!l->sessions)
-			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-		memcpy(l->sessions, s->layout.sessions, bytes);
-	}
-	l->medium = m->name;
-	l->snapshot_of = s->source;
-	l->snapshot_taken = s->taken;
-	l->overhead_blocks = s->layout.overhead_blocks;
-	ms_overhead_blocks(l->profile, l->nsessions, &l->overhead_note);
-	return 0;
-}
-
-static const struct run *find_run(const struct ms_snapshot *s, uint32_t lba)
-{
-	size_t lo = 0, hi = s->nruns;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const struct run *r = &s->runs[mid];
-
-		if (lba < r->lba)
-			hi = mid;
-		else if (lba >= r->lba + r->count)
-			lo = mid + 1;
-		else
-			return r;
-	}
-	return NULL;
-}
-
-int ms_snapshot_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
-		     uint32_t count, uint8_t *buf)
-{
-	const struct ms_snapshot *s = m->snap;
-	uint32_t i;
-
-	for (i = 0; i < count; i++) {
-		const struct run *r = find_run(s, lba + i);
-
-		if (!r)
-			return ms_fail(c, MS_EXIT_FAILURE,
-				       "snapshot '%s' lacks block %u: it holds "
-				       "only the blocks that import the last "
-				       "session's tree", m->name, lba + i);
-		memcpy(buf + (size_t)i * MS_BLOCK,
-		       r->data + (size_t)(lba + i - r->lba) * MS_BLOCK,
-		       MS_BLOCK);
-	}
-	return 0;
-}
-
 /* --- writing --- */
-
-struct recorder {
-	uint32_t *lbas;
-	uint8_t *data;		/* in the order recorded */
-	size_t n, cap;
-};
-
-static int record_block(void *arg, uint32_t lba, const uint8_t *blk)
-{
-	struct recorder *r = arg;
-	size_t i;
-
-	for (i = r->n; i > 0 && i > r->n - 8; i--)
-		if (r->lbas[i - 1] == lba)
-			return 0;	/* recent repeats are common */
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		uint32_t *l = realloc(r->lbas, cap * sizeof(*l));
-		uint8_t *d;
-
-		if (!l)
-			return -1;
-		r->lbas = l;
-		d = realloc(r->data, cap * MS_BLOCK);
-		if (!d)
-			return -1;
-		r->data = d;
-		r->cap = cap;
-	}
-	r->lbas[r->n] = lba;
-	memcpy(r->data + r->n * MS_BLOCK, blk, MS_BLOCK);
-	r->n++;
-	return 0;
-}
 
 struct order {
 	uint32_t lba;
@@ -798,14 +659,14 @@ static int out_printf(struct out *o, const char *fmt, ...)
 	return out_put(o, line, (size_t)n);
 }
 
-static int put_text(struct out *o, const struct ms_medium *m,
-		    const struct ms_layout *l, time_t now)
+static int put_text(struct out *o, const char *source,
+		    const struct ms_layout *l, int64_t taken)
 {
 	char esc[3 * 256 + 1], fp[MS_FP_HEX_LEN + 1], when[32];
 	int i, bad = 0;
 
-	ms_escape(m->name, esc, sizeof(esc));
-	ms_time_format((int64_t)now, when, sizeof(when));
+	ms_escape(source, esc, sizeof(esc));
+	ms_time_format(taken, when, sizeof(when));
 	bad |= out_printf(o, "%s\nsource %s\ntaken %s\n", TEXT_MAGIC, esc,
 			  when);
 	bad |= out_printf(o, "kind %s\n",
@@ -851,25 +712,26 @@ static int put_text(struct out *o, const struct ms_medium *m,
 	return bad ? -1 : 0;
 }
 
-static int put_runs(struct out *o, const struct recorder *r)
+static int put_runs(struct out *o, const uint32_t *lbas, const uint8_t *data,
+		    size_t n)
 {
 	struct order *ord;
 	size_t i, j, k;
 	uint8_t hdr[RUN_HDR_LEN];
 	int ret = -1;
 
-	if (!r->n)
+	if (!n)
 		return 0;
-	ord = malloc(r->n * sizeof(*ord));
+	ord = malloc(n * sizeof(*ord));
 	if (!ord)
 		return -1;
-	for (i = 0; i < r->n; i++) {
-		ord[i].lba = r->lbas[i];
+	for (i = 0; i < n; i++) {
+		ord[i].lba = lbas[i];
 		ord[i].idx = i;
 	}
-	qsort(ord, r->n, sizeof(*ord), cmp_order);
+	qsort(ord, n, sizeof(*ord), cmp_order);
 	/* drop repeats, keeping the first reading */
-	for (i = 0, k = 0; i < r->n; i++)
+	for (i = 0, k = 0; i < n; i++)
 		if (k == 0 || ord[k - 1].lba != ord[i].lba)
 			ord[k++] = ord[i];
 	for (i = 0; i < k; i = j) {
@@ -880,7 +742,7 @@ static int put_runs(struct out *o, const struct recorder *r)
 		if (out_put(o, hdr, sizeof(hdr)) < 0)
 			goto out;
 		for (size_t b = i; b < j; b++)
-			if (out_put(o, r->data + ord[b].idx * MS_BLOCK,
+			if (out_put(o, data + ord[b].idx * MS_BLOCK,
 				    MS_BLOCK) < 0)
 				goto out;
 	}
@@ -890,126 +752,104 @@ out:
 	return ret;
 }
 
-/* Header, deflated payload, into a temporary file renamed onto path. */
-static int write_file(struct ms_ctx *c, const char *path,
-		      const struct out *payload, uint64_t *file_bytes)
-{
-	uint8_t hdr[HDR_LEN], *z = NULL;
-	uLongf zlen;
-	char *tmp = NULL;
-	int fd = -1, ret = -1;
 
-	zlen = compressBound((uLong)payload->len);
-	z = malloc(zlen);
-	if (!z)
-		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	if (compress2(z, &zlen, payload->buf, (uLong)payload->len,
-		      Z_BEST_COMPRESSION) != Z_OK) {
-		ms_fail(c, MS_EXIT_FAILURE, "cannot compress the snapshot");
-		goto out;
-	}
-	memset(hdr, 0, sizeof(hdr));
-	memcpy(hdr, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN);
-	put32(hdr + HDR_VERSION_OFF, MS_SNAP_VERSION);
-	put32(hdr + HDR_FLAGS_OFF, 0);
-	put32(hdr + HDR_LENGTH_OFF, (uint32_t)((uint64_t)payload->len >> 32));
-	put32(hdr + HDR_LENGTH_OFF + 4, (uint32_t)payload->len);
-	put32(hdr + HDR_PAYLOAD_CRC_OFF,
-	      (uint32_t)crc32(0L, payload->buf, (uInt)payload->len));
-	put32(hdr + HDR_CRC_OFF, (uint32_t)crc32(0L, hdr, HDR_CRC_OFF));
-
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-		tmp = NULL;
-		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot create '%s'",
-			      path);
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	fchmod(fd, 0644);
-	if (ms_write_all(fd, hdr, sizeof(hdr)) < 0 ||
-	    ms_write_all(fd, z, zlen) < 0 || fsync(fd) < 0) {
-		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
-			      path);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
-			      path);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-			      "cannot rename to '%s'", path);
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	*file_bytes = HDR_LEN + zlen;
-	ret = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(z);
-	return ret;
-}
-
-int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
-		       const struct ms_layout *l, const char *path,
+int ms_snapshot_encode(struct ms_ctx *c, const struct ms_snapshot_src *src,
+		       uint8_t **buf, size_t *len,
 		       struct ms_snapshot_stats *st)
 {
-	struct recorder rec = { 0 };
-	struct ms_build_opts bo = { 0 };
-	struct ms_build *b = NULL;
 	struct out o = { 0 };
+	uint8_t *file = NULL;
+	uLongf zlen;
 	int nblocks, ret = -1;
 
+	*buf = NULL;
+	*len = 0;
 	memset(st, 0, sizeof(*st));
-	if (l->status == MS_STATUS_IMAGE)
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' is a session image, not a disc", m->name);
-	if (l->broken)
-		return ms_fail(c, MS_EXIT_FAILURE,
-			       "the session chain of '%s' is damaged at block "
-			       "%u: %s", m->name, l->break_lba,
-			       l->break_reason);
-	if (l->status == MS_STATUS_APPENDABLE) {
-		/* import the tree exactly as mkms does, keeping every block */
-		bo.rockridge = 1;
-		bo.md5 = 1;
-		bo.epoch = -1;
-		bo.record = record_block;
-		bo.record_arg = &rec;
-		if (ms_build_new(c, &bo, m, l, 1, l->nwa, &b) < 0)
-			goto out;
-	}
-	if (put_text(&o, m, l, time(NULL)) < 0) {
+	if (put_text(&o, src->source, src->layout, src->taken) < 0) {
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
-	nblocks = put_runs(&o, &rec);
+	nblocks = put_runs(&o, src->lbas, src->data, src->nblocks);
 	if (nblocks < 0) {
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
+	zlen = compressBound((uLong)o.len);
+	file = malloc(HDR_LEN + zlen);
+	if (!file) {
+		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	if (compress2(file + HDR_LEN, &zlen, o.buf, (uLong)o.len,
+		      Z_BEST_COMPRESSION) != Z_OK) {
+		ms_fail(c, MS_EXIT_FAILURE, "cannot compress the snapshot");
+		goto out;
+	}
+	memset(file, 0, HDR_LEN);
+	memcpy(file, MS_SNAP_MAGIC, MS_SNAP_MAGIC_LEN);
+	put32(file + HDR_VERSION_OFF, MS_SNAP_VERSION);
+	put32(file + HDR_FLAGS_OFF, 0);
+	put32(file + HDR_LENGTH_OFF, (uint32_t)((uint64_t)o.len >> 32));
+	put32(file + HDR_LENGTH_OFF + 4, (uint32_t)o.len);
+	put32(file + HDR_PAYLOAD_CRC_OFF,
+	      (uint32_t)crc32(0L, o.buf, (uInt)o.len));
+	put32(file + HDR_CRC_OFF, (uint32_t)crc32(0L, file, HDR_CRC_OFF));
 	st->blocks = (uint32_t)nblocks;
 	st->payload_bytes = o.len;
-	ret = write_file(c, path, &o, &st->file_bytes);
+	st->file_bytes = HDR_LEN + zlen;
+	*buf = file;
+	*len = HDR_LEN + zlen;
+	file = NULL;
+	ret = 0;
 out:
-	ms_build_free(b);
-	free(rec.lbas);
-	free(rec.data);
+	free(file);
 	free(o.buf);
 	return ret;
+}
+
+int ms_snapshot_load(struct ms_ctx *c, const char *path,
+		     struct ms_snapshot **out)
+{
+	uint8_t *buf;
+	size_t len = 0;
+	int ret;
+
+	*out = NULL;
+	if (load_file(c, path, &buf, &len) < 0)
+		return -1;
+	ret = decode(c, path, buf, len, out);
+	free(buf);
+	return ret;
+}
+
+int64_t ms_snapshot_taken(const struct ms_snapshot *s)
+{
+	return s->taken;
+}
+
+static const struct run *find_run(const struct ms_snapshot *s, uint32_t lba)
+{
+	size_t lo = 0, hi = s->nruns;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct run *r = &s->runs[mid];
+
+		if (lba < r->lba)
+			hi = mid;
+		else if (lba >= r->lba + r->count)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+const uint8_t *ms_snapshot_block(const struct ms_snapshot *s, uint32_t lba)
+{
+	const struct run *r = find_run(s, lba);
+
+	if (!r)
+		return NULL;
+	return r->data + (size_t)(lba - r->lba) * MS_BLOCK;
 }
