@@ -104,9 +104,9 @@ static int collect_dropped(struct ms_import *imp, IsoDir *dir,
 		    iso_file_get_size((IsoFile *)node) == 0 ||
 		    iso_file_get_old_image_sections((IsoFile *)node, &count,
 						    &sec, 0) != 1 ||
-		    count < 1 ||
-		    bsearch(&sec[0].block, have, nhave, sizeof(*have),
-			    cmp_u32)) {
+		    count < 1 || (nhave &&
+				   bsearch(&sec[0].block, have, nhave,
+					   sizeof(*have), cmp_u32))) {
 			free(sec);
 			continue;
 		}
@@ -176,7 +176,8 @@ static int find_dropped(struct ms_import *imp, struct ms_ctx *c,
 	if (collect_blocks(iso_image_get_root(imp->image), &have, &nhave,
 			   &cap) < 0)
 		goto oom;
-	qsort(have, nhave, sizeof(*have), cmp_u32);
+	if (nhave)
+		qsort(have, nhave, sizeof(*have), cmp_u32);
 	if (collect_dropped(imp, iso_image_get_root(plain), have, nhave) < 0)
 		goto oom;
 	ret = 0;

@@ -179,3 +179,30 @@ Test(import, an_older_session_reads_only_up_to_its_end)
 		  s->start + s->blocks);
 	cr_assert(highest < l.sessions[1].start);
 }
+
+/* A Joliet session (no Rock Ridge) whose tree holds no file at all. */
+Test(import, joliet_session_without_files)
+{
+	char cmd[600], empty[300];
+	struct ms_medium *e = NULL;
+	struct ms_layout el;
+
+	snprintf(empty, sizeof(empty), "%s/empty.iso", dir);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && mkdir -p e/d && xorriso "
+		 "-rockridge off -joliet on -dev empty.iso -map e / -commit "
+		 ">/dev/null 2>&1", dir);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(ms_medium_open(&c, empty, 0, &e), 0, "%s", c.msg);
+	cr_assert_eq(ms_layout_read(&c, e, &el), 0, "%s", c.msg);
+	cr_assert_eq(ms_import_open(&c, e, &el, 0, NULL, &imp), 0, "%s",
+		     c.msg);
+	cr_assert_eq(ms_import_found(imp) & (MS_IMPORT_ROCKRIDGE |
+					     MS_IMPORT_JOLIET),
+		     MS_IMPORT_JOLIET);
+	cr_assert(has("/d"));
+	cr_assert_eq(ms_import_ndropped(imp), 0);
+	ms_import_free(imp);
+	imp = NULL;
+	ms_layout_release(&el);
+	ms_medium_close(e);
+}
