@@ -450,6 +450,9 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		plain = !iso_read_image_features_has_rockridge(features) &&
 			iso_read_image_features_has_joliet(features);
 		iso_read_image_features_destroy(features);
+		/* kept unless asked: libisofs rewrites them as they were */
+		if (o->no_boot)
+			iso_image_remove_boot_image(b->image);
 		if (plain && find_dropped(b, c, l) < 0)
 			goto fail;
 	}

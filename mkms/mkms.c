@@ -43,6 +43,7 @@ struct mkms {
 	uint32_t c_last, c_nwa;
 	int rockridge;
 	int md5;
+	int no_boot;
 	int verbose;
 	enum ms_progress_mode progress;
 	const char **removals;
@@ -58,6 +59,7 @@ enum {
 	OPT_ALLOW_EMPTY = 256,
 	OPT_FORCE,
 	OPT_FRESH,
+	OPT_NO_BOOT,
 	OPT_NO_MD5,
 	OPT_NO_ROCKRIDGE,
 	OPT_PROGRESS,
@@ -71,6 +73,7 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "fresh", no_argument, NULL, OPT_FRESH },
 	{ "help", no_argument, NULL, 'h' },
+	{ "no-boot", no_argument, NULL, OPT_NO_BOOT },
 	{ "no-md5", no_argument, NULL, OPT_NO_MD5 },
 	{ "no-rockridge", no_argument, NULL, OPT_NO_ROCKRIDGE },
 	{ "output", required_argument, NULL, 'o' },
@@ -91,9 +94,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
 		"[--allow-empty] [--force]\n"
-		"            [--fresh] [--no-md5] [--no-rockridge] "
-		"[--progress=when] [--rm path]\n"
-		"            [--version] -o image|- [pathspec ...]\n");
+		"            [--fresh] [--no-boot] [--no-md5] [--no-rockridge] "
+		"[--progress=when]\n"
+		"            [--rm path] [--version] -o image|- "
+		"[pathspec ...]\n");
 }
 
 static void help(void)
@@ -117,6 +121,8 @@ static void help(void)
 	       "      --force        overwrite an output file that holds "
 	       "a disc\n"
 	       "      --rm path      leave /path out of the new tree\n"
+	       "      --no-boot      drop the base's El Torito boot "
+	       "records\n"
 	       "      --no-rockridge no Rock Ridge\n"
 	       "      --no-md5       no MD5 checksum tags\n"
 	       "      --progress=when  auto, always or never\n"
@@ -569,6 +575,32 @@ static void warn_space(struct ms_ctx *c, const struct ms_layout *l,
 			(unsigned long long)l->free_blocks);
 }
 
+/*
+ * Say once what the new session cannot carry of a base made by another
+ * tool: a UDF bridge, an HFS hybrid, boot records dropped on request.
+ */
+static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
+			 const struct mkms *o)
+{
+	const struct ms_session *last = &l->sessions[l->nsessions - 1];
+
+	if (last->udf)
+		ms_warn(c, "warning: '%s' is a UDF bridge: the new session "
+			"carries ISO 9660, Joliet%s and no UDF, so readers "
+			"that prefer UDF will see the newest tree through "
+			"Joliet", l->medium, o->rockridge ?
+			", Rock Ridge" : "");
+	if (last->hfs)
+		ms_warn(c, "warning: '%s' is an HFS hybrid: the new session has "
+			"no HFS part (its system area holds the link record), "
+			"so the disc's HFS volume is lost; every file stays in "
+			"the ISO 9660 and Joliet trees", l->medium);
+	if (last->el_torito && o->no_boot)
+		ms_warn(c, "warning: the El Torito boot records of '%s' are "
+			"dropped (--no-boot): the new session does not boot",
+			l->medium);
+}
+
 int main(int argc, char **argv)
 {
 	struct mkms o = { .rockridge = 1, .md5 = 1 };
@@ -623,6 +655,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FRESH:
 			o.fresh = 1;
+			break;
+		case OPT_NO_BOOT:
+			o.no_boot = 1;
 			break;
 		case OPT_NO_MD5:
 			o.md5 = 0;
@@ -694,7 +729,10 @@ int main(int argc, char **argv)
 	bo.volid = o.volid;
 	bo.rockridge = o.rockridge;
 	bo.md5 = o.md5;
+	bo.no_boot = o.no_boot;
 	bo.epoch = o.epoch;
+	if (import)
+		warn_foreign(&c, lp, &o);
 	ret = MS_EXIT_FAILURE;
 	if (ms_build_new(&c, &bo, m, lp, import, start, &b) < 0)
 		goto fail;
