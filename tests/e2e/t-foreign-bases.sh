@@ -309,4 +309,25 @@ t_cd_r_written_by_xorriso() {
 		fail "the first session's UDF volume is gone"
 }
 
+# A UDF-only CD-R (its session holds no ISO 9660 descriptors) is named as
+# such through the drive's TOC as well
+t_udf_only_cd_r_is_refused() {
+	trees
+	new_disc cd cd-r 100000
+	truncate -s 2M u.img
+	mkudffs --media-type=hd --blocksize=2048 u.img >/dev/null 2>&1 ||
+		fail "mkudffs"
+	on cd xorriso -as cdrecord dev="$DEV" -multi u.img >x.log 2>&1 ||
+		fail "xorriso -as cdrecord: $(tail -n 3 x.log)"
+	sum=$(state_sum cd)
+	expect_exit 4 on cd lsms "$DEV"
+	assert_grep "session 1: it holds a UDF file system and no ISO 9660" err
+	expect_exit 4 on cd mkms -M "$DEV" -o n.iso new
+	assert_grep "holds a UDF file system" err
+	expect_ok mkms -o f.iso new
+	expect_exit 4 on cd burnms --foreign -d "$DEV" f.iso
+	assert_grep "holds a UDF file system" err
+	assert_eq "$sum" "$(state_sum cd)" "the disc after burnms"
+}
+
 run_tests
