@@ -352,6 +352,37 @@ int ms_time_parse(const char *s, int64_t *out)
 #define SUSP_SP_CHECK1	0xbe
 #define SUSP_SP_CHECK2	0xef
 
+/* RRIP 1.12 PX: mode, links, uid, gid (both-endian 32-bit), serial. */
+#define RR_PX_LEN_1_10	36
+#define RR_PX_LEN_1_12	44
+
+int ms_root_px_has_ino(const uint8_t *extent, size_t size)
+{
+	size_t len, pos;
+
+	if (size < MS_DR_MIN_LEN)
+		return 0;
+	len = extent[MS_DR_LENGTH_OFF];
+	if (len < MS_DR_MIN_LEN || len > size)
+		return 0;
+	pos = MS_DR_NAME_OFF + extent[MS_DR_NAME_LEN_OFF];
+	if (pos % 2)
+		pos++;
+	while (pos + SUSP_HDR_LEN <= len) {
+		const uint8_t *e = extent + pos;
+		size_t elen = e[2];
+
+		if (elen < SUSP_HDR_LEN || pos + elen > len)
+			break;
+		if (e[0] == 'P' && e[1] == 'X')
+			return elen >= RR_PX_LEN_1_12;
+		if (e[0] == 'S' && e[1] == 'T')
+			break;
+		pos += elen;
+	}
+	return 0;
+}
+
 int ms_root_has_rockridge(const uint8_t *extent, size_t size)
 {
 	size_t len, name_len, pos, end;

@@ -192,6 +192,13 @@ int ms_time_parse(const char *s, int64_t *out);
  */
 int ms_root_has_rockridge(const uint8_t *extent, size_t size);
 
+/*
+ * 1 if the first record of a root directory extent carries a Rock Ridge
+ * PX entry with a file serial number (RRIP 1.12, as xorriso writes it:
+ * hard links are told by it), else 0.
+ */
+int ms_root_px_has_ino(const uint8_t *extent, size_t size);
+
 int ms_is_zero(const void *p, size_t n);
 
 #endif

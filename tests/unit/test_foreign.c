@@ -220,3 +220,36 @@ Test(foreign, head_drops_an_old_udf_sequence_and_keeps_data)
 	free(old);
 	free(head);
 }
+
+/* A root "." record with SP and a PX entry of px_len bytes. */
+static size_t root_with_px(uint8_t *rec, size_t px_len)
+{
+	size_t pos = MS_DR_NAME_OFF + 1, len;
+
+	memset(rec, 0, MS_BLOCK);
+	rec[MS_DR_NAME_LEN_OFF] = 1;
+	memcpy(rec + pos, "SP\x07\x01\xbe\xef\x00", 7);
+	pos += 7;
+	memcpy(rec + pos, "PX", 2);
+	rec[pos + 2] = (uint8_t)px_len;
+	rec[pos + 3] = 1;
+	len = pos + px_len;
+	rec[MS_DR_LENGTH_OFF] = (uint8_t)len;
+	return len;
+}
+
+Test(foreign, px_inode_numbers_tell_rrip_1_12)
+{
+	uint8_t rec[MS_BLOCK];
+
+	root_with_px(rec, 44);
+	cr_expect(ms_root_has_rockridge(rec, MS_BLOCK) == 1);
+	cr_expect(ms_root_px_has_ino(rec, MS_BLOCK));
+	root_with_px(rec, 36);
+	cr_expect(!ms_root_px_has_ino(rec, MS_BLOCK), "RRIP 1.10");
+	/* a PX that would run past its record is not looked at */
+	root_with_px(rec, 44);
+	rec[MS_DR_LENGTH_OFF] -= 8;
+	cr_expect(!ms_root_px_has_ino(rec, MS_BLOCK));
+	cr_expect(!ms_root_px_has_ino(rec, 20), "a short extent");
+}
