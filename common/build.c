@@ -31,6 +31,7 @@ struct ms_build {
 	struct ms_medium *base;
 	uint32_t start;
 	int import;
+	int aaip;		/* the imported tree has ACLs or xattrs */
 	time_t now;
 	struct ms_link link;
 	struct burn_source *out;
@@ -185,6 +186,40 @@ static void copy_dir_attrs(struct ms_build *b, IsoNode *node,
 	iso_node_set_atime(node, st->st_atime);
 	iso_node_set_ctime(node, st->st_ctime);
 	clamp_times(b, node);
+}
+
+/* 1 if node carries an ACL or an xattr of its own (not isofs.*). */
+static int node_has_aaip(IsoNode *node)
+{
+	size_t num = 0, i, *lens = NULL;
+	char **names = NULL, **values = NULL;
+	int found = 0;
+
+	if (iso_node_get_attrs(node, &num, &names, &lens, &values, 1) < 0)
+		return 0;
+	for (i = 0; i < num && !found; i++)
+		found = strncmp(names[i], "isofs.", 6) != 0;
+	iso_node_get_attrs(node, &num, &names, &lens, &values, 1 << 15);
+	return found;
+}
+
+/*
+ * 1 if a node under dir (dir included) carries ACLs or xattrs: the base
+ * recorded AAIP that the new session must write again.
+ */
+static int tree_has_aaip(IsoDir *dir)
+{
+	IsoDirIter *iter;
+	IsoNode *node;
+	int found = node_has_aaip((IsoNode *)dir);
+
+	if (found || iso_dir_get_children(dir, &iter) < 0)
+		return found;
+	while (!found && iso_dir_iter_next(iter, &node) == 1)
+		found = iso_node_get_type(node) == LIBISO_DIR ?
+			tree_has_aaip((IsoDir *)node) : node_has_aaip(node);
+	iso_dir_iter_free(iter);
+	return found;
 }
 
 /* Every data file's first block under dir, into a growing array. */
@@ -450,6 +485,7 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		plain = !iso_read_image_features_has_rockridge(features) &&
 			iso_read_image_features_has_joliet(features);
 		iso_read_image_features_destroy(features);
+		b->aaip = tree_has_aaip(iso_image_get_root(b->image));
 		/* kept unless asked: libisofs rewrites them as they were */
 		if (o->no_boot)
 			iso_image_remove_boot_image(b->image);
@@ -837,7 +873,7 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 	iso_write_opts_set_omit_version_numbers(o, 2);
 	iso_write_opts_set_no_force_dots(o, 2);
 	/* ACLs and xattrs the base recorded go on, with or without tags */
-	if (b->opts.md5 || b->import)
+	if (b->opts.md5 || b->aaip)
 		iso_write_opts_set_aaip(o, 1);
 	if (b->opts.md5)
 		iso_write_opts_set_record_md5(o, 1, 1);
