@@ -80,22 +80,6 @@ static void help(void)
 	       "8 medium busy\n");
 }
 
-/* Refuse an image before blanking for it: a refusal writes nothing. */
-static int judge_blanked(struct ms_ctx *c, struct ms_medium *m,
-			 const struct ms_layout *l, struct ms_image *img,
-			 unsigned flags)
-{
-	struct ms_layout after = *l;
-
-	if (l->status != MS_STATUS_APPENDABLE && l->status != MS_STATUS_CLOSED)
-		return ms_burn_check(c, m, l, img, flags);
-	after.status = MS_STATUS_BLANK;
-	after.nsessions = 0;
-	after.nwa = l->first_address;
-	after.broken = 0;
-	return ms_burn_check(c, m, &after, img, flags);
-}
-
 static int run(struct burnms *o, struct ms_ctx *c)
 {
 	struct ms_medium *m = NULL;
@@ -103,7 +87,7 @@ static int run(struct burnms *o, struct ms_ctx *c)
 	struct ms_layout l;
 	struct ms_progress_line p;
 	uint32_t next;
-	int have_layout = 0, ret = -1;
+	int have_layout = 0, sessions, ret = -1;
 
 	memset(&img, 0, sizeof(img));
 	img.fd = -1;
@@ -115,8 +99,9 @@ static int run(struct burnms *o, struct ms_ctx *c)
 	if (ms_layout_read(c, m, &l) < 0)
 		goto out;
 	have_layout = 1;
+	/* refuse an image before blanking for it: a refusal writes nothing */
 	if (o->blank && o->image && !o->dummy &&
-	    judge_blanked(c, m, &l, &img, o->flags) < 0)
+	    ms_burn_check(c, m, &l, &img, o->flags | MS_BURN_BLANKED) < 0)
 		goto out;
 	if (o->blank) {
 		if (o->dummy) {
@@ -137,19 +122,16 @@ static int run(struct burnms *o, struct ms_ctx *c)
 		ret = 0;
 		goto out;
 	}
-	if (o->dummy && o->blank && l.status != MS_STATUS_BLANK) {
-		/* judge the image against the medium as blanking leaves it */
-		l.status = MS_STATUS_BLANK;
-		l.nsessions = 0;
-		l.nwa = l.first_address;
-	}
-	if (ms_burn_check(c, m, &l, &img, o->flags) < 0)
+	/* a dummy run judges the medium as blanking would leave it */
+	if (ms_burn_check(c, m, &l, &img, o->flags | (o->dummy && o->blank ?
+			  MS_BURN_BLANKED : 0)) < 0)
 		goto out;
-	next = ms_next_nwa(l.profile, l.nsessions, img.start, img.blocks);
+	sessions = o->dummy && o->blank ? 0 : l.nsessions;
+	next = ms_next_nwa(l.profile, sessions, img.start, img.blocks);
 	if (o->dummy) {
 		printf("would write %u blocks at block %u of '%s' as session "
 		       "%d; the session after it would start at block %u\n",
-		       img.blocks, img.start, o->medium, l.nsessions + 1, next);
+		       img.blocks, img.start, o->medium, sessions + 1, next);
 		ret = 0;
 		goto out;
 	}

@@ -1,59 +1,32 @@
 /*
  * Writing a session image to a medium, after checking that the medium is
- * the one the image was built for (DESIGN sections 1.3, 3, 4, 5).
+ * the one the image was built for (DESIGN sections 1.3, 3, 4, 5).  The
+ * decision is burn_check.h; the image reader image.h; the writers are
+ * burn_file.c, burn_tao.c and burn_blank.c, behind the calls below.
  */
 #ifndef MS_BURN_H
 #define MS_BURN_H
 
 #include <stdint.h>
 
+#include "burn_check.h"
 #include "ctx.h"
+#include "image.h"
 #include "layout.h"
-#include "link.h"
 #include "medium.h"
 #include "progress.h"
 
-/* An image to write: its head read ahead, the rest still in fd. */
-struct ms_image {
-	char *name;			/* for messages; "-" is stdin */
-	int fd;
-	int is_file;			/* a regular file: its size is known */
-	uint64_t file_blocks;
-	uint8_t *first;			/* MS_HEAD_BLOCKS blocks, zero padded */
-	uint32_t have;			/* of them really read */
-	int link_state;			/* enum ms_link_result */
-	struct ms_link link;
-	char link_why[128];
-	uint32_t vss;			/* volume space size at block 16 */
-	uint32_t root_lba;
-	int foreign;			/* no link record; --foreign given */
-	uint32_t start;			/* where it goes, once checked */
-	uint32_t blocks;		/* its size */
-};
-
-/*
- * Open an image file ("-" for standard input) and read its head.  Empty
- * standard input is a failure (the builder before the pipe failed); an
- * input that is exactly MS_NOTHING_MARKER fails with MS_EXIT_NOTHING.
- */
-int ms_image_open(struct ms_ctx *c, const char *name, struct ms_image *img);
-void ms_image_close(struct ms_image *img);
-
-enum ms_burn_flags {
-	MS_BURN_FOREIGN = 1 << 0,	/* accept an image without a record */
-	MS_BURN_CLOSE = 1 << 1,		/* close the disc after the session */
-	MS_BURN_VERIFY = 1 << 2,	/* read the session back and compare */
-};
-
 /*
  * Decide whether img may be written to the medium m described by l, and
- * where.  Fails with MS_EXIT_WRONGDISC, MS_EXIT_UNSUITABLE, MS_EXIT_NOSPACE
- * or MS_EXIT_VERIFY (a damaged record), naming what differs.  A foreign
+ * where: ms_burn_decide(), and around it the checks that read.  Fails
+ * with MS_EXIT_WRONGDISC, MS_EXIT_UNSUITABLE, MS_EXIT_NOSPACE or
+ * MS_EXIT_VERIFY (a damaged record), naming what differs.  A foreign
  * image (MS_BURN_FOREIGN, no record) must point only at files of the
  * medium's last session below its start, at the same block with the same
  * size; m is read for that tree (not when l says blank).  An image that
  * is the medium's own file (same device and inode) is MS_EXIT_USAGE.
- * Sets img->start and img->blocks.
+ * With MS_BURN_BLANKED, l is judged as blanking will leave it.  Sets
+ * img->start and img->blocks.
  */
 int ms_burn_check(struct ms_ctx *c, struct ms_medium *m,
 		  const struct ms_layout *l, struct ms_image *img,

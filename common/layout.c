@@ -37,6 +37,10 @@ struct overhead {
 	int one_session;	/* the medium takes one session only */
 };
 
+#define PROFILE_CD_ROM		0x08
+#define PROFILE_CD_RW		0x0a
+#define PROFILE_DVD_RW_SEQUENTIAL 0x14
+
 #define CD_FIRST_GAP	(6750 + 4500 + 150)
 #define CD_LATER_GAP	(2250 + 4500 + 150)
 #define CD_RUNOUT	2
@@ -218,7 +222,13 @@ int ms_profile_is_overwriteable(int profile)
 
 int ms_profile_is_cd(int profile)
 {
-	return profile >= 0x08 && profile <= 0x0a;
+	return profile >= PROFILE_CD_ROM && profile <= PROFILE_CD_RW;
+}
+
+int ms_profile_is_blankable(int profile)
+{
+	return profile == PROFILE_CD_RW ||
+	       profile == PROFILE_DVD_RW_SEQUENTIAL;
 }
 
 const char *ms_status_name(enum ms_status s)
@@ -236,6 +246,45 @@ const char *ms_status_name(enum ms_status s)
 		return "image";
 	}
 	return "unknown";
+}
+
+int ms_layout_check_appendable(struct ms_ctx *c, const struct ms_layout *l,
+			       unsigned flags)
+{
+	int fresh = flags & MS_CHECK_FRESH;
+
+	switch (l->status) {
+	case MS_STATUS_CLOSED:
+		if (fresh)
+			break;
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is closed: no further session can be "
+			       "written", l->medium);
+	case MS_STATUS_UNSUITABLE:
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' holds a medium that cannot be written%s%s",
+			       l->medium, l->unsuitable_why ? ": " : "",
+			       l->unsuitable_why ? l->unsuitable_why : "");
+	case MS_STATUS_IMAGE:
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "'%s' is a session image, not a medium",
+			       l->medium);
+	default:
+		break;
+	}
+	if (l->broken)
+		return ms_fail(c, MS_EXIT_FAILURE,
+			       "the last session of '%s' is damaged at block "
+			       "%u: %s", l->medium, l->break_lba,
+			       l->break_reason);
+	if (l->damaged && !fresh)
+		return ms_fail(c, MS_EXIT_UNSUITABLE,
+			       "the next track of '%s' is damaged (an "
+			       "interrupted write) and the drive gives no next "
+			       "writable address; close it first, e.g. xorriso "
+			       "-outdev %s -close_damaged as_needed", l->medium,
+			       l->medium);
+	return 0;
 }
 
 void ms_layout_release(struct ms_layout *l)

@@ -80,6 +80,23 @@ struct ms_layout {
 
 const char *ms_status_name(enum ms_status s);
 
+enum ms_check_flags {
+	MS_CHECK_FRESH = 1 << 0,	/* the session ignores what the medium
+					   holds (mkms --fresh) */
+};
+
+/*
+ * The one suitability check of all three tools: may a session be added
+ * to the medium laid out as l?  Refused with MS_EXIT_UNSUITABLE: a closed
+ * medium, one that cannot be written (why names the reason, e.g. a DVD-R
+ * DL with a session), a session image given as a medium, a damaged next
+ * track; with MS_EXIT_FAILURE: a broken session chain.  With
+ * MS_CHECK_FRESH a closed medium and a damaged track are no obstacle.
+ * A blank medium passes: whether blank will do is the caller's question.
+ */
+int ms_layout_check_appendable(struct ms_ctx *c, const struct ms_layout *l,
+			       unsigned flags);
+
 /*
  * Read the layout of an open medium (its backend's layout operation).
  * Fails with MS_EXIT_UNSUITABLE for media that are neither blank nor ISO
@@ -168,5 +185,11 @@ int ms_profile_is_overwriteable(int profile);
 
 /* 1 for CD profiles. */
 int ms_profile_is_cd(int profile);
+
+/*
+ * 1 for the write-once-style profiles that the drive can make blank
+ * again: CD-RW and sequential DVD-RW.
+ */
+int ms_profile_is_blankable(int profile);
 
 #endif

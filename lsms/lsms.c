@@ -96,29 +96,18 @@ static int set_output(struct lsms *o, enum output out)
 	return 0;
 }
 
-static int msinfo_refusal(const struct ms_layout *l)
+/* --msinfo needs a session to continue from, on a medium that takes more. */
+static int msinfo_refusal(struct ms_ctx *c, const struct ms_layout *l)
 {
-	switch (l->status) {
-	case MS_STATUS_APPENDABLE:
-		return 0;
-	case MS_STATUS_BLANK:
+	if (l->status == MS_STATUS_BLANK) {
 		ms_cli_error("'%s' is blank: no session to continue from",
 			     l->medium);
-		break;
-	case MS_STATUS_CLOSED:
-		ms_cli_error("'%s' is closed: no further session can be "
-			     "written", l->medium);
-		break;
-	case MS_STATUS_IMAGE:
-		ms_cli_error("'%s' is a session image, not a medium",
-			     l->medium);
-		break;
-	default:
-		ms_cli_error("'%s' is not writable%s%s", l->medium,
-			     l->unsuitable_why ? ": " : "",
-			     l->unsuitable_why ? l->unsuitable_why : "");
+		return MS_EXIT_UNSUITABLE;
 	}
-	return MS_EXIT_UNSUITABLE;
+	/* a broken chain is reported below, for every output */
+	if (!l->broken && ms_layout_check_appendable(c, l, 0) < 0)
+		return ms_cli_fail(c);
+	return MS_EXIT_OK;
 }
 
 /*
@@ -264,7 +253,7 @@ int main(int argc, char **argv)
 			(unsigned long long)st.file_bytes);
 		break;
 	case OUT_MSINFO:
-		ret = msinfo_refusal(&l);
+		ret = msinfo_refusal(&c, &l);
 		if (ret == MS_EXIT_OK && l.broken)
 			break;
 		if (ret == MS_EXIT_OK)

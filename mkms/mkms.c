@@ -323,37 +323,8 @@ static int plan(struct mkms *o, struct ms_ctx *c, const struct ms_layout *l,
 			*start = o->c_nwa;
 		return 0;
 	}
-	switch (l->status) {
-	case MS_STATUS_IMAGE:
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' is a session image, not a medium: give "
-			       "the disc it was written to", l->medium);
-	case MS_STATUS_CLOSED:
-		if (!o->fresh)
-			return ms_fail(c, MS_EXIT_UNSUITABLE,
-				       "'%s' is closed: no further session can "
-				       "be written to it", l->medium);
-		break;
-	case MS_STATUS_UNSUITABLE:
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "'%s' holds a medium that cannot be written%s%s",
-			       l->medium, l->unsuitable_why ? ": " : "",
-			       l->unsuitable_why ? l->unsuitable_why : "");
-	default:
-		break;
-	}
-	if (l->damaged && !o->fresh)
-		return ms_fail(c, MS_EXIT_UNSUITABLE,
-			       "the next track of '%s' is damaged (an "
-			       "interrupted write) and the drive gives no "
-			       "next writable address; close it first, e.g. "
-			       "xorriso -outdev %s -close_damaged as_needed",
-			       l->medium, l->medium);
-	if (l->broken)
-		return ms_fail(c, MS_EXIT_FAILURE,
-			       "the last session of '%s' is damaged at block "
-			       "%u: %s", l->medium, l->break_lba,
-			       l->break_reason);
+	if (ms_layout_check_appendable(c, l, o->fresh ? MS_CHECK_FRESH : 0) < 0)
+		return -1;
 	if (o->fresh || l->status == MS_STATUS_BLANK) {
 		*start = l->first_address;
 		if (o->have_c && o->c_nwa != *start)
