@@ -32,6 +32,7 @@ struct ms_build {
 	uint32_t start;
 	int import;
 	int aaip;		/* the imported tree has ACLs or xattrs */
+	int hardlinks;		/* its PX entries number inodes */
 	time_t now;
 	struct ms_link link;
 	struct burn_source *out;
@@ -186,6 +187,26 @@ static void copy_dir_attrs(struct ms_build *b, IsoNode *node,
 	iso_node_set_atime(node, st->st_atime);
 	iso_node_set_ctime(node, st->st_ctime);
 	clamp_times(b, node);
+}
+
+/*
+ * 1 if the root of the session at start numbers inodes in its PX entry
+ * (RRIP 1.12, xorriso): its hard links are told by those numbers.  Read
+ * through the medium, so a snapshot (which holds these blocks, as the
+ * import reads them) answers alike; a block that cannot be read is 0.
+ */
+static int base_numbers_inodes(struct ms_medium *base, uint32_t start)
+{
+	uint8_t blk[MS_BLOCK];
+	struct ms_ctx quiet;
+	struct ms_vd vd;
+
+	ms_ctx_init(&quiet);
+	if (ms_medium_read(base, &quiet, start + MS_VD_FIRST, 1, blk) < 0 ||
+	    ms_vd_parse(blk, &vd) < 0 || vd.type != MS_VD_PRIMARY ||
+	    ms_medium_read(base, &quiet, vd.root_lba, 1, blk) < 0)
+		return 0;
+	return ms_root_px_has_ino(blk, MS_BLOCK);
 }
 
 /* 1 if node carries an ACL or an xattr of its own (not isofs.*). */
@@ -486,6 +507,7 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 			iso_read_image_features_has_joliet(features);
 		iso_read_image_features_destroy(features);
 		b->aaip = tree_has_aaip(iso_image_get_root(b->image));
+		b->hardlinks = base_numbers_inodes(base, l->last_start);
 		/* kept unless asked: libisofs rewrites them as they were */
 		if (o->no_boot)
 			iso_image_remove_boot_image(b->image);
@@ -878,7 +900,7 @@ static int make_opts(struct ms_build *b, struct ms_ctx *c, size_t fifo,
 	if (b->opts.md5)
 		iso_write_opts_set_record_md5(o, 1, 1);
 	/* a base whose PX entries number inodes keeps its hard links */
-	if (b->opts.hardlinks) {
+	if (b->hardlinks) {
 		iso_write_opts_set_hardlinks(o, 1);
 		iso_write_opts_set_rrip_1_10_px_ino(o, 1);
 	}

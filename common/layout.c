@@ -458,7 +458,6 @@ static int read_details(struct ms_ctx *c, struct ms_medium *m,
 			return -1;
 		s->rockridge = got == 1 &&
 			       ms_root_has_rockridge(blk, MS_BLOCK) == 1;
-		s->px_ino = s->rockridge && ms_root_px_has_ino(blk, MS_BLOCK);
 		s->el_torito = set.el_torito;
 		s->boot_catalog = set.boot_catalog;
 		s->boot_catalog_ok = set.el_torito &&

@@ -30,7 +30,6 @@ struct ms_session {
 	char volume_id[MS_VD_VOLUME_ID_LEN + 1];
 	int joliet;			/* Joliet level, 0 if none */
 	int rockridge;
-	int px_ino;			/* its PX entries carry inode numbers */
 	int udf;			/* UDF NSR revision (2, 3), 0 if none */
 	int el_torito;			/* an El Torito boot record */
 	int boot_catalog_ok;		/* its catalog lies in the session */

@@ -702,10 +702,8 @@ int main(int argc, char **argv)
 	bo.md5 = o.md5;
 	bo.no_boot = o.no_boot;
 	bo.epoch = o.epoch;
-	if (import) {
+	if (import)
 		warn_foreign(&c, lp, &o);
-		bo.hardlinks = lp->sessions[lp->nsessions - 1].px_ino;
-	}
 	ret = MS_EXIT_FAILURE;
 	if (ms_build_new(&c, &bo, m, lp, import, start, &b) < 0)
 		goto fail;

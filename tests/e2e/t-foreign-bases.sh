@@ -301,6 +301,18 @@ t_xorriso_hard_links_survive() {
 	assert_eq "old file" "$(isoinfo -R -i x.iso -x /hl.txt)" "hl.txt"
 }
 
+# offline: the snapshot holds the blocks that tell the links
+t_xorriso_hard_links_survive_a_build_from_a_snapshot() {
+	trees
+	ln old/a.txt old/hl.txt
+	xorriso -hardlinks on -outdev x.iso -map old / -commit \
+		>/dev/null 2>&1 || fail "xorriso -hardlinks on"
+	expect_ok lsms --export x.mss x.iso
+	expect_ok mkms -M x.mss -o n.iso /new=new
+	expect_ok burnms -d x.iso n.iso
+	assert_eq "2 2 " "$(links_of x.iso)" "links after the append"
+}
+
 # A CD-R written by xorriso through the virtual burner, bridge and all:
 # readers of write-once media start from the last session, which carries
 # no UDF, so the old session's sequence stays where no reader looks.
