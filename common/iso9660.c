@@ -263,6 +263,11 @@ int ms_udf_is_anchor(const uint8_t *blk, uint32_t lba)
 	       ms_le32(blk + MS_UDF_TAG_LOCATION_OFF) == lba;
 }
 
+int ms_sysarea_is_mbr(const uint8_t *blk)
+{
+	return blk[MS_MBR_SIG_OFF] == 0x55 && blk[MS_MBR_SIG_OFF + 1] == 0xaa;
+}
+
 int ms_sysarea_is_hfs(const uint8_t *blk)
 {
 	const uint8_t *h = blk + MS_HFS_HEADER_OFF;

@@ -168,6 +168,14 @@ int ms_udf_is_anchor(const uint8_t *blk, uint32_t lba);
 #define MS_HFS_HEADER_OFF	1024
 int ms_sysarea_is_hfs(const uint8_t *blk);
 
+/*
+ * 1 if the first block of a system area ends its first 512 bytes with the
+ * MBR signature 0x55 0xAA: a partition table (isohybrid images, GPT's
+ * protective MBR), maybe with boot code for USB sticks.
+ */
+#define MS_MBR_SIG_OFF		510
+int ms_sysarea_is_mbr(const uint8_t *blk);
+
 /* Why a medium that holds UDF and no ISO 9660 volume is refused. */
 #define MS_UDF_ONLY_WHY "it holds a UDF file system and no ISO 9660 " \
 	"volume: mstools builds ISO 9660 sessions and cannot import a UDF " \

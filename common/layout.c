@@ -474,6 +474,7 @@ static int read_details(struct ms_ctx *c, struct ms_medium *m,
 		s->link_state = ms_link_parse(blk, &s->link, s->link_why,
 					      sizeof(s->link_why));
 		s->hfs = ms_sysarea_is_hfs(blk);
+		s->mbr = ms_sysarea_is_mbr(blk);
 	}
 	/*
 	 * Block 0 of a file is the head: after growing a plain image it holds

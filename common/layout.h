@@ -35,6 +35,7 @@ struct ms_session {
 	int boot_catalog_ok;		/* its catalog lies in the session */
 	uint32_t boot_catalog;
 	int hfs;			/* an HFS hybrid (system area) */
+	int mbr;			/* an MBR in its system area */
 	int64_t created;
 	int link_state;			/* enum ms_link_result */
 	struct ms_link link;

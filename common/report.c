@@ -175,6 +175,10 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 		if (s->hfs)
 			fprintf(f, "%7d  also HFS: a Mac hybrid (in its system "
 				"area)\n", s->number);
+		if (s->mbr)
+			fprintf(f, "%7d  also a master boot record (a partition "
+				"table, e.g. isohybrid, in its system area)\n",
+				s->number);
 		if (s->el_torito && s->boot_catalog_ok)
 			fprintf(f, "%7d  El Torito boot record, boot catalog "
 				"at block %u\n", s->number, s->boot_catalog);
@@ -317,6 +321,7 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 		ms_json_bool(&j, "rockridge", s->rockridge);
 		ms_json_bool(&j, "udf", s->udf > 0);
 		ms_json_bool(&j, "hfs", s->hfs);
+		ms_json_bool(&j, "mbr", s->mbr);
 		ms_json_bool(&j, "el_torito", s->el_torito);
 		if (s->boot_catalog_ok)
 			ms_json_uint(&j, "boot_catalog", s->boot_catalog);

@@ -566,6 +566,13 @@ static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
 			"no HFS part (its system area holds the link record), "
 			"so the disc's HFS volume is lost; every file stays in "
 			"the ISO 9660 and Joliet trees", l->medium);
+	if (last->mbr)
+		ms_warn(c, "warning: '%s' has a master boot record (a partition "
+			"table, as isohybrid images have) in its system area: "
+			"the new session's system area holds the link record, "
+			"so it has no partition table and does not boot from a "
+			"USB stick; El Torito boot records are kept",
+			l->medium);
 	if (last->el_torito && o->no_boot)
 		ms_warn(c, "warning: the El Torito boot records of '%s' are "
 			"dropped (--no-boot): the new session does not boot",

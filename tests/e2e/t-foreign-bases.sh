@@ -203,6 +203,19 @@ t_hfs_hybrid_loss_is_named() {
 	readers_see h.iso
 }
 
+t_partition_table_loss_is_named() {
+	trees
+	xorriso -as mkisofs --protective-msdos-label -J -R -o p.iso old \
+		>/dev/null 2>&1 || fail "xorriso -as mkisofs"
+	expect_ok lsms --json p.iso
+	assert_eq true "$(jq -r '.sessions[0].mbr' out)" "mbr"
+	append p.iso
+	assert_grep "'p.iso' has a master boot record" mkms.err
+	readers_see p.iso
+	expect_ok lsms --json p.iso
+	assert_eq false "$(jq -r '.sessions[-1].mbr' out)" "mbr after"
+}
+
 t_growisofs_z_and_m() {
 	trees
 	mkdir -p two && echo "second" >two/s.txt

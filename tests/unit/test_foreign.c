@@ -183,6 +183,19 @@ Test(foreign, hfs_hybrid_system_areas)
 	cr_expect(!ms_sysarea_is_hfs(blk), "a link record");
 }
 
+Test(foreign, mbr_signature)
+{
+	uint8_t blk[MS_BLOCK];
+
+	memset(blk, 0, sizeof(blk));
+	cr_expect(!ms_sysarea_is_mbr(blk));
+	blk[MS_MBR_SIG_OFF] = 0x55;
+	blk[MS_MBR_SIG_OFF + 1] = 0xaa;
+	cr_expect(ms_sysarea_is_mbr(blk));
+	blk[MS_MBR_SIG_OFF + 1] = 0xab;
+	cr_expect(!ms_sysarea_is_mbr(blk));
+}
+
 Test(foreign, head_drops_an_old_udf_sequence_and_keeps_data)
 {
 	uint8_t *image = calloc(1, HEAD_BYTES), *old = calloc(1, HEAD_BYTES);

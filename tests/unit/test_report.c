@@ -251,6 +251,7 @@ Test(report, json_of_two_sessions)
 		   "      \"rockridge\": true,\n"
 		   "      \"udf\": false,\n"
 		   "      \"hfs\": false,\n"
+		   "      \"mbr\": false,\n"
 		   "      \"el_torito\": false,\n"
 		   "      \"boot_catalog\": null,\n"
 		   "      \"created\": \"2026-11-23T19:44:00Z\",\n"
