@@ -279,18 +279,42 @@ t_xorriso_acl_and_xattr_survive_without_md5() {
 	assert_acl_and_xattr
 }
 
-t_xorriso_zisofs_stays_compressed() {
+# zisofs_base [ZISOFS-SETTINGS]: /big compressed by xorriso's --zisofs
+# filter, with -zisofs settings if given
+zisofs_base() {
 	trees
 	seq 1 20000 >old/big
-	xorriso -outdev x.iso -map old / -set_filter_r --zisofs /big -- \
-		-commit >/dev/null 2>&1 || fail "xorriso --zisofs"
-	append x.iso
+	xorriso -outdev x.iso ${1:+-zisofs "$1"} -map old / \
+		-set_filter_r --zisofs /big -- -commit >/dev/null 2>&1 ||
+		fail "xorriso --zisofs $*"
 	xorriso -indev x.iso -find /big -exec show_stream 2>/dev/null >stream
 	assert_grep "zisofs-decode" stream
+}
+
+assert_zisofs_kept() {
+	xorriso -indev x.iso -find /big -exec show_stream 2>/dev/null >stream
+	assert_grep "zisofs-decode" stream
+	rm -f big.out
 	xorriso -osirrox on -indev x.iso -extract /big big.out \
 		>/dev/null 2>&1 || fail "xorriso cannot extract /big"
 	assert_same_file old/big big.out
+	bsdtar -xOf x.iso big >big.bsdtar || fail "bsdtar cannot read /big"
+	assert_same_file old/big big.bsdtar
+}
+
+t_xorriso_zisofs_stays_compressed() {
+	zisofs_base
+	append x.iso
+	assert_zisofs_kept
 	readers_see x.iso
+}
+
+t_xorriso_zisofs_with_settings_stays_compressed() {
+	zisofs_base level=9:block_size=64k
+	assert_grep "zisofs-decode:pz:64k" stream
+	append x.iso --no-md5
+	assert_zisofs_kept
+	assert_grep "zisofs-decode:pz:64k" stream
 }
 
 # links_of DISC: the link counts of /a.txt and /hl.txt as xorriso
