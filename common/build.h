@@ -14,15 +14,14 @@
 #include <sys/types.h>
 
 #include "ctx.h"
+#include "import.h"
+#include "isomsg.h"
 #include "isosrc.h"
 #include "layout.h"
 #include "link.h"
 #include "medium.h"
-
-#define MS_DEFAULT_VOLID "MSTOOLS"
-
-/* The last block ISO 9660's 32-bit fields can address: no image ends past it. */
-#define MS_ISO_MAX_LBA UINT32_MAX
+#include "source.h"
+#include "writer.h"
 
 struct ms_build_opts {
 	const char *volid;	/* NULL: the base's, or MS_DEFAULT_VOLID */
@@ -64,14 +63,11 @@ int ms_build_remove(struct ms_build *b, struct ms_ctx *c,
 int ms_build_check_dropped(struct ms_build *b, struct ms_ctx *c);
 
 /*
- * Add source at iso_path: a directory's contents are merged into iso_path
- * (into / when iso_path is NULL), a file or symlink lands at iso_path (at
- * /basename when NULL).  What already sits there is replaced.  Symlinks
- * inside directories stay symlinks; sockets, fifos and devices are skipped
- * with a warning.
+ * Add what src holds at iso_path (NULL: where the source puts it), as
+ * source.h says.  What already sits there is replaced.
  */
-int ms_build_add(struct ms_build *b, struct ms_ctx *c, const char *iso_path,
-		 const char *source);
+int ms_build_add_source(struct ms_build *b, struct ms_ctx *c,
+			const char *iso_path, struct ms_source *src);
 
 /* Lay the image out, fill in the link record and start producing bytes. */
 int ms_build_start(struct ms_build *b, struct ms_ctx *c);
@@ -84,11 +80,5 @@ ssize_t ms_build_read(struct ms_build *b, struct ms_ctx *c, uint8_t *buf,
 		      size_t size);
 
 void ms_build_free(struct ms_build *b);
-
-/*
- * Fold queued libisofs messages into the context: returns -1 if one of
- * them reports a failure (the message is set), else 0 (warnings passed on).
- */
-int ms_iso_msgs(struct ms_ctx *c);
 
 #endif

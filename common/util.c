@@ -1,12 +1,15 @@
 #include <errno.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <libisofs/libisofs.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "exit.h"
 #include "iso9660.h"
 #include "util.h"
 
@@ -182,4 +185,93 @@ void ms_human_blocks(uint64_t blocks, char *buf, size_t size)
 		snprintf(buf, size, "%.1f %s", v, units[u]);
 	else
 		snprintf(buf, size, "%.0f %s", v, units[u]);
+}
+
+static void tmpfile_free(struct ms_tmpfile *t)
+{
+	char *tmp = t->tmp;
+
+	t->tmp = NULL;
+	free(tmp);
+	free(t->target);
+	t->target = NULL;
+	t->fd = -1;
+}
+
+int ms_tmpfile_open(struct ms_ctx *c, struct ms_tmpfile *t, const char *path,
+		    const char *tag, mode_t mode)
+{
+	char *copy = NULL, *tmp = NULL;
+	const char *base;
+	mode_t mask;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	t->name = path;
+	t->target = realpath(path, NULL);
+	if (!t->target)
+		t->target = strdup(path);
+	if (t->target)
+		copy = strdup(t->target);
+	if (!copy)
+		goto oom;
+	base = strrchr(t->target, '/') ? strrchr(t->target, '/') + 1 :
+	       t->target;
+	if (asprintf(&tmp, "%s/.%s.%s-XXXXXX", dirname(copy), base, tag) < 0)
+		goto oom;
+	free(copy);
+	t->fd = mkstemp(tmp);
+	if (t->fd < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot create '%s'",
+			      path);
+		free(tmp);
+		tmpfile_free(t);
+		return -1;
+	}
+	t->tmp = tmp;
+	mask = umask(0);
+	umask(mask);
+	fchmod(t->fd, mode & ~mask);
+	return 0;
+oom:
+	free(copy);
+	tmpfile_free(t);
+	return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+}
+
+int ms_tmpfile_commit(struct ms_ctx *c, struct ms_tmpfile *t)
+{
+	int fd = t->fd;
+
+	t->fd = -1;
+	if (fsync(fd) < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
+			      t->name);
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
+			      t->name);
+		goto fail;
+	}
+	if (rename(t->tmp, t->target) < 0) {
+		ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+			      "cannot rename to '%s'", t->name);
+		goto fail;
+	}
+	tmpfile_free(t);
+	return 0;
+fail:
+	ms_tmpfile_discard(t);
+	return -1;
+}
+
+void ms_tmpfile_discard(struct ms_tmpfile *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->tmp)
+		unlink(t->tmp);
+	tmpfile_free(t);
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ctx.h"
+
 /* Lowercase hex of n bytes into out (2n + 1 bytes). */
 void ms_hex(const uint8_t *in, size_t n, char *out);
 
@@ -37,6 +39,33 @@ struct ms_md5 {
 int ms_md5_start(struct ms_md5 *h);
 void ms_md5_add(struct ms_md5 *h, const void *data, size_t len);
 void ms_md5_end(struct ms_md5 *h, uint8_t out[16]);
+
+/*
+ * A file written under a temporary name beside its final path and renamed
+ * over it once complete and flushed, so that the path always holds the
+ * old file or the whole new one.  A symbolic link at the path is written
+ * through (its target is replaced), as cp does.  tmp stays valid until
+ * commit or discard, for a signal handler to unlink.
+ */
+struct ms_tmpfile {
+	int fd;			/* write here */
+	char *tmp;		/* the temporary file, or NULL */
+	char *target;		/* what the rename replaces */
+	const char *name;	/* the path as given, for messages */
+};
+
+/*
+ * Create DIR/.BASE.TAG-XXXXXX for path DIR/BASE with mode (less the
+ * umask).  Fails with MS_EXIT_FAILURE, "cannot create 'path': why".
+ */
+int ms_tmpfile_open(struct ms_ctx *c, struct ms_tmpfile *t, const char *path,
+		    const char *tag, mode_t mode);
+
+/* fsync, close and rename over the target; the temporary file is gone. */
+int ms_tmpfile_commit(struct ms_ctx *c, struct ms_tmpfile *t);
+
+/* Close and remove the temporary file, if there still is one. */
+void ms_tmpfile_discard(struct ms_tmpfile *t);
 
 /* Human readable size of a block count: "1.5 MiB". */
 void ms_human_blocks(uint64_t blocks, char *buf, size_t size);

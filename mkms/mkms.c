@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "iso9660.h"
 #include "layout.h"
 #include "medium.h"
+#include "plan.h"
 #include "progress_line.h"
 #include "util.h"
 
@@ -30,17 +30,15 @@
 struct pathspec {
 	char *iso_path;		/* NULL: SOURCE without a graft point */
 	char *source;
+	struct ms_source *src;
 };
 
 struct mkms {
 	const char *output;
 	const char *base;
 	const char *volid;
-	int fresh;
-	int allow_empty;
+	struct ms_plan_opts plan;
 	int force;
-	int have_c;
-	uint32_t c_last, c_nwa;
 	int rockridge;
 	int md5;
 	int no_boot;
@@ -52,7 +50,6 @@ struct mkms {
 	int nspecs;
 	int64_t epoch;
 	int in_place;		/* output is a device or fifo: no rename */
-	char *output_real;	/* output with symbolic links resolved */
 };
 
 enum {
@@ -87,7 +84,7 @@ static const struct option longopts[] = {
 };
 
 /* The temporary output, removed if we are stopped before the rename. */
-static char *tmp_path;
+static struct ms_tmpfile out_tmp = { .fd = -1 };
 
 static void usage(FILE *f)
 {
@@ -121,9 +118,9 @@ static void help(void)
 	       "      --force        overwrite an output file that holds "
 	       "a disc\n"
 	       "      --rm path      leave /path out of the new tree\n"
+	       "      --no-rockridge no Rock Ridge\n"
 	       "      --no-boot      drop the base's El Torito boot "
 	       "records\n"
-	       "      --no-rockridge no Rock Ridge\n"
 	       "      --no-md5       no MD5 checksum tags\n"
 	       "      --progress=when  auto, always or never\n"
 	       "  -q, --quiet        no warnings\n"
@@ -137,8 +134,8 @@ static void help(void)
 
 static void remove_tmp(int sig)
 {
-	if (tmp_path)
-		unlink(tmp_path);
+	if (out_tmp.tmp)
+		unlink(out_tmp.tmp);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -154,10 +151,11 @@ static int parse_c(struct mkms *o, const char *arg)
 	if (!comma)
 		return -1;
 	*comma = '\0';
-	if (ms_parse_u32(buf, &o->c_last) < 0 ||
-	    ms_parse_u32(comma + 1, &o->c_nwa) < 0 || o->c_last > o->c_nwa)
+	if (ms_parse_u32(buf, &o->plan.c_last) < 0 ||
+	    ms_parse_u32(comma + 1, &o->plan.c_nwa) < 0 ||
+	    o->plan.c_last > o->plan.c_nwa)
 		return -1;
-	o->have_c = 1;
+	o->plan.have_c = 1;
 	return 0;
 }
 
@@ -205,7 +203,8 @@ static int same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static int check_args(struct mkms *o, char **argv, int argc)
+static int check_args(struct mkms *o, struct ms_ctx *c, char **argv,
+		      int argc)
 {
 	const char *env;
 	struct stat st;
@@ -243,9 +242,9 @@ static int check_args(struct mkms *o, char **argv, int argc)
 			ms_cli_error("out of memory");
 			return -1;
 		}
-		if (lstat(o->specs[i].source, &st) < 0) {
-			ms_cli_error("cannot add '%s': %s", o->specs[i].source,
-				     strerror(errno));
+		if (ms_source_fs_new(c, o->specs[i].source,
+				     &o->specs[i].src) < 0) {
+			ms_cli_fail(c);
 			return -1;
 		}
 		if (o->specs[i].iso_path && o->specs[i].iso_path[0] != '/') {
@@ -312,49 +311,14 @@ static void warn_volid(struct ms_ctx *c, const char *volid)
 			"characters" : "it as given");
 }
 
-/* Decide where the image goes and whether it continues the medium. */
-static int plan(struct mkms *o, struct ms_ctx *c, const struct ms_layout *l,
-		int *import, uint32_t *start)
-{
-	*import = 0;
-	*start = 0;
-	if (!l) {
-		if (o->have_c)
-			*start = o->c_nwa;
-		return 0;
-	}
-	if (ms_layout_check_appendable(c, l, o->fresh ? MS_CHECK_FRESH : 0) < 0)
-		return -1;
-	if (o->fresh || l->status == MS_STATUS_BLANK) {
-		*start = l->first_address;
-		if (o->have_c && o->c_nwa != *start)
-			return ms_fail(c, MS_EXIT_USAGE,
-				       "-C %u,%u disagrees with '%s': a first "
-				       "session goes to block %u", o->c_last,
-				       o->c_nwa, l->medium, *start);
-		return 0;
-	}
-	*import = 1;
-	*start = l->nwa;
-	if (o->have_c && (o->c_nwa != l->nwa ||
-			  (o->c_last != l->msc1 && o->c_last != l->last_start)))
-		return ms_fail(c, MS_EXIT_USAGE,
-			       "-C %u,%u disagrees with '%s', whose msinfo is "
-			       "%u,%u", o->c_last, o->c_nwa, l->medium,
-			       l->msc1, l->nwa);
-	return 0;
-}
-
 /*
  * A regular file (or a new one) is written under a temporary name and
  * renamed when complete.  Anything else that exists, a device or a fifo,
  * is written in place: renaming over it would replace the node itself.
  */
-static int open_output(struct mkms *o, int *fd)
+static int open_output(struct mkms *o, struct ms_ctx *c, int *fd)
 {
-	char *copy, *dir, *real;
 	struct stat st;
-	mode_t mask;
 
 	if (!strcmp(o->output, "-")) {
 		*fd = STDOUT_FILENO;
@@ -365,41 +329,15 @@ static int open_output(struct mkms *o, int *fd)
 	}
 	if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
 		*fd = open(o->output, O_WRONLY | O_CLOEXEC);
-		if (*fd < 0) {
-			ms_cli_error("cannot open '%s': %s", o->output,
-				     strerror(errno));
-			return -1;
-		}
+		if (*fd < 0)
+			return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+					     "cannot open '%s'", o->output);
 		o->in_place = 1;
 		return 0;
 	}
-	/* write through a symbolic link, as cp does */
-	real = realpath(o->output, NULL);
-	if (real)
-		o->output_real = real;
-	copy = strdup(o->output_real ? o->output_real : o->output);
-	if (!copy)
+	if (ms_tmpfile_open(c, &out_tmp, o->output, "mkms", 0666) < 0)
 		return -1;
-	dir = dirname(copy);
-	real = o->output_real ? o->output_real : (char *)o->output;
-	if (asprintf(&tmp_path, "%s/.%s.mkms-XXXXXX", dir,
-		     strrchr(real, '/') ? strrchr(real, '/') + 1 : real) < 0) {
-		free(copy);
-		tmp_path = NULL;
-		return -1;
-	}
-	free(copy);
-	*fd = mkstemp(tmp_path);
-	if (*fd < 0) {
-		ms_cli_error("cannot create '%s': %s", o->output,
-			     strerror(errno));
-		free(tmp_path);
-		tmp_path = NULL;
-		return -1;
-	}
-	mask = umask(0);
-	umask(mask);
-	fchmod(*fd, 0666 & ~mask);
+	*fd = out_tmp.fd;
 	return 0;
 }
 
@@ -445,7 +383,7 @@ static int produce(struct mkms *o, struct ms_ctx *c, struct ms_build *b,
 		done += (uint64_t)n;
 		ms_progress_update(&p.model, done);
 	}
-	if (fd != STDOUT_FILENO && fsync(fd) < 0 && errno != EINVAL &&
+	if (o->in_place && fsync(fd) < 0 && errno != EINVAL &&
 	    errno != EROFS) {
 		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
 			      o->output);
@@ -460,11 +398,11 @@ out:
 
 /*
  * A session without additions or removals would only cost the medium its
- * session overhead.  Say so with MS_EXIT_NOTHING; on standard output leave
- * the marker, so that burnms at the other end of a pipe can tell this from
- * a builder that failed.
+ * session overhead: the plan says so with MS_EXIT_NOTHING.  On standard
+ * output leave the marker, so that burnms at the other end of a pipe can
+ * tell this from a builder that failed.
  */
-static int nothing_to_do(const struct mkms *o, int import)
+static int nothing_to_do(const struct mkms *o, const struct ms_ctx *c)
 {
 	if (!strcmp(o->output, "-") &&
 	    ms_write_all(STDOUT_FILENO, MS_NOTHING_MARKER,
@@ -473,82 +411,86 @@ static int nothing_to_do(const struct mkms *o, int import)
 			     strerror(errno));
 		return MS_EXIT_FAILURE;
 	}
-	if (import)
-		ms_cli_error("nothing to do: no pathspec and no --rm, so the "
-			     "next session would change nothing "
-			     "(--allow-empty builds it anyway)");
-	else
-		ms_cli_error("nothing to do: no pathspec, so the image would "
-			     "be empty (--allow-empty builds it anyway)");
-	return MS_EXIT_NOTHING;
+	return ms_cli_fail(c);
 }
 
-/* A standalone image that mkms built for block 0 (no -M): one session. */
-static int is_block0_image(const struct ms_layout *l)
+/* Options into o.  Returns -1 to go on, else the exit status. */
+static int parse_options(struct mkms *o, int argc, char **argv)
 {
-	const struct ms_session *s = &l->sessions[0];
+	int ch;
 
-	return l->nsessions == 1 && s->start == 0 &&
-	       s->link_state == MS_LINK_FOUND && s->link.start == 0 &&
-	       s->link.base_blank;
-}
-
-/*
- * An existing output file that reads as a disc with sessions (or a
- * snapshot of one) is most likely a mix-up of arguments: overwrite it only
- * with --force.  A previous session image, or any other file, is replaced
- * as usual.
- */
-static int check_overwrite(const struct mkms *o, struct ms_ctx *c)
-{
-	struct ms_medium *m = NULL;
-	struct ms_layout l;
-	struct stat st;
-	int ret = 0;
-
-	if (!strcmp(o->output, "-") || stat(o->output, &st) < 0 ||
-	    !S_ISREG(st.st_mode) || st.st_size == 0)
-		return 0;
-	if (ms_medium_open(c, o->output, 0, &m) < 0) {
-		c->status = 0;
-		return 0;
+	while ((ch = getopt_long(argc, argv, "C:hM:o:qV:v", longopts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			if (parse_c(o, optarg) < 0) {
+				ms_cli_error("bad -C '%s': want two block "
+					     "numbers, last,nwa, with last not "
+					     "after nwa", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			help();
+			return MS_EXIT_OK;
+		case 'M':
+			o->base = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'q':
+			ms_quiet = 1;
+			break;
+		case 'V':
+			o->volid = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case OPT_ALLOW_EMPTY:
+			o->plan.allow_empty = 1;
+			break;
+		case OPT_FORCE:
+			o->force = 1;
+			break;
+		case OPT_FRESH:
+			o->plan.fresh = 1;
+			break;
+		case OPT_NO_BOOT:
+			o->no_boot = 1;
+			break;
+		case OPT_NO_MD5:
+			o->md5 = 0;
+			break;
+		case OPT_NO_ROCKRIDGE:
+			o->rockridge = 0;
+			break;
+		case OPT_PROGRESS:
+			if (ms_cli_progress_mode(optarg, &o->progress) < 0) {
+				ms_cli_error("bad --progress '%s': want auto, "
+					     "always or never", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
+		case OPT_RM:
+			o->removals[o->nremovals++] = optarg;
+			break;
+		case OPT_VERSION:
+			ms_cli_version();
+			return MS_EXIT_OK;
+		default:
+			usage(stderr);
+			return MS_EXIT_USAGE;
+		}
 	}
-	if (ms_layout_read(c, m, &l) < 0) {
-		c->status = 0;
-		ms_medium_close(m);
-		return 0;
-	}
-	if ((l.status == MS_STATUS_APPENDABLE ||
-	     l.status == MS_STATUS_CLOSED) && l.nsessions > 0 &&
-	    !is_block0_image(&l))
-		ret = ms_fail(c, MS_EXIT_UNSUITABLE,
-			      "output '%s' is %s holding %d session%s, not a "
-			      "session image: refusing to overwrite it "
-			      "(--force does)", o->output,
-			      l.snapshot_of ? "a snapshot of a disc" : "a disc",
-			      l.nsessions, l.nsessions == 1 ? "" : "s");
-	ms_layout_release(&l);
-	ms_medium_close(m);
-	return ret;
-}
-
-static void warn_space(struct ms_ctx *c, const struct ms_layout *l,
-		       const struct ms_link *k)
-{
-	uint64_t need = (uint64_t)k->blocks + l->overhead_blocks;
-
-	if (l->status != MS_STATUS_APPENDABLE && l->status != MS_STATUS_BLANK)
-		return;
-	if (need > l->free_blocks)
-		ms_warn(c, "warning: the image needs %llu blocks with the "
-			"session overhead, but '%s' has %llu free: burnms will "
-			"refuse it", (unsigned long long)need, l->medium,
-			(unsigned long long)l->free_blocks);
+	return -1;
 }
 
 /*
  * Say once what the new session cannot carry of a base made by another
- * tool: a UDF bridge, an HFS hybrid, boot records dropped on request.
+ * tool: a UDF bridge, an HFS hybrid, a partition table, boot records
+ * dropped on request.
  */
 static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
 			 const struct mkms *o)
@@ -579,158 +521,58 @@ static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
 			l->medium);
 }
 
-int main(int argc, char **argv)
+/* Import, remove, add and lay out: the session, ready to be written. */
+static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
+		 const struct ms_layout *l, const struct ms_plan *p,
+		 struct ms_build **out)
 {
-	struct mkms o = { .rockridge = 1, .md5 = 1 };
 	struct ms_build_opts bo = { 0 };
-	struct ms_ctx c;
-	struct ms_medium *m = NULL;
-	struct ms_layout l, *lp = NULL;
-	struct ms_build *b = NULL;
-	struct stat ost;
-	uint32_t start;
-	int ch, i, import, fd = -1, ret = MS_EXIT_USAGE;
+	struct ms_build *b;
+	struct stat st;
+	int i;
 
-	ms_cli_init("mkms", &c);
-	o.removals = calloc((size_t)argc, sizeof(*o.removals));
-	if (!o.removals)
-		return MS_EXIT_FAILURE;
-	while ((ch = getopt_long(argc, argv, "C:hM:o:qV:v", longopts,
-				 NULL)) != -1) {
-		switch (ch) {
-		case 'C':
-			if (parse_c(&o, optarg) < 0) {
-				ms_cli_error("bad -C '%s': want two block "
-					     "numbers, last,nwa, with last not "
-					     "after nwa", optarg);
-				goto out;
-			}
-			break;
-		case 'h':
-			help();
-			ret = MS_EXIT_OK;
-			goto out;
-		case 'M':
-			o.base = optarg;
-			break;
-		case 'o':
-			o.output = optarg;
-			break;
-		case 'q':
-			ms_quiet = 1;
-			break;
-		case 'V':
-			o.volid = optarg;
-			break;
-		case 'v':
-			o.verbose++;
-			break;
-		case OPT_ALLOW_EMPTY:
-			o.allow_empty = 1;
-			break;
-		case OPT_FORCE:
-			o.force = 1;
-			break;
-		case OPT_FRESH:
-			o.fresh = 1;
-			break;
-		case OPT_NO_BOOT:
-			o.no_boot = 1;
-			break;
-		case OPT_NO_MD5:
-			o.md5 = 0;
-			break;
-		case OPT_NO_ROCKRIDGE:
-			o.rockridge = 0;
-			break;
-		case OPT_PROGRESS:
-			if (ms_cli_progress_mode(optarg, &o.progress) < 0) {
-				ms_cli_error("bad --progress '%s': want auto, "
-					     "always or never", optarg);
-				goto out;
-			}
-			break;
-		case OPT_RM:
-			o.removals[o.nremovals++] = optarg;
-			break;
-		case OPT_VERSION:
-			ms_cli_version();
-			ret = MS_EXIT_OK;
-			goto out;
-		default:
-			usage(stderr);
-			goto out;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	c.verbose = o.verbose;
-
-	if (check_args(&o, argv, argc) < 0)
-		goto out;
-	if (!o.force && check_overwrite(&o, &c) < 0) {
-		ret = ms_cli_fail(&c);
-		goto out;
-	}
-
-	if (o.base) {
-		if (ms_medium_open(&c, o.base, 0, &m) < 0 ||
-		    ms_layout_read(&c, m, &l) < 0) {
-			ret = ms_cli_fail(&c);
-			goto out;
-		}
-		lp = &l;
-	}
-	if (plan(&o, &c, lp, &import, &start) < 0) {
-		ret = ms_cli_fail(&c);
-		goto out;
-	}
-	if (start > MS_ISO_MAX_LBA - MS_SYSAREA_BLOCKS) {
-		ms_fail(&c, lp && !o.have_c ? MS_EXIT_UNSUITABLE : MS_EXIT_USAGE,
-			"no session fits at block %u: ISO 9660 addresses end "
-			"at block %u", start, MS_ISO_MAX_LBA);
-		ret = ms_cli_fail(&c);
-		goto out;
-	}
-	if (o.nspecs == 0 && o.nremovals == 0 && !o.allow_empty) {
-		ret = nothing_to_do(&o, import);
-		goto out;
-	}
-	if (strcmp(o.output, "-") && stat(o.output, &ost) == 0 &&
-	    S_ISREG(ost.st_mode)) {
+	if (strcmp(o->output, "-") && stat(o->output, &st) == 0 &&
+	    S_ISREG(st.st_mode)) {
 		bo.exclude = 1;
-		bo.exclude_dev = ost.st_dev;
-		bo.exclude_ino = ost.st_ino;
+		bo.exclude_dev = st.st_dev;
+		bo.exclude_ino = st.st_ino;
 	}
-	if (o.volid)
-		warn_volid(&c, o.volid);
-	bo.volid = o.volid;
-	bo.rockridge = o.rockridge;
-	bo.md5 = o.md5;
-	bo.no_boot = o.no_boot;
-	bo.epoch = o.epoch;
-	if (import)
-		warn_foreign(&c, lp, &o);
-	ret = MS_EXIT_FAILURE;
-	if (ms_build_new(&c, &bo, m, lp, import, start, &b) < 0)
-		goto fail;
-	for (i = 0; i < o.nremovals; i++)
-		if (ms_build_remove(b, &c, o.removals[i]) < 0)
-			goto fail;
-	if (ms_build_check_dropped(b, &c) < 0)
-		goto fail;
-	for (i = 0; i < o.nspecs; i++)
-		if (ms_build_add(b, &c, o.specs[i].iso_path,
-				 o.specs[i].source) < 0)
-			goto fail;
-	if (ms_build_start(b, &c) < 0) {
+	if (o->volid)
+		warn_volid(c, o->volid);
+	bo.volid = o->volid;
+	bo.rockridge = o->rockridge;
+	bo.md5 = o->md5;
+	bo.no_boot = o->no_boot;
+	bo.epoch = o->epoch;
+	if (p->import)
+		warn_foreign(c, l, o);
+	if (ms_build_new(c, &bo, m, l, p->import, p->start, out) < 0)
+		return -1;
+	b = *out;
+	for (i = 0; i < o->nremovals; i++)
+		if (ms_build_remove(b, c, o->removals[i]) < 0)
+			return -1;
+	if (ms_build_check_dropped(b, c) < 0)
+		return -1;
+	for (i = 0; i < o->nspecs; i++)
+		if (ms_build_add_source(b, c, o->specs[i].iso_path,
+					o->specs[i].src) < 0)
+			return -1;
+	if (ms_build_start(b, c) < 0) {
 		/* an address given by -C alone is the user's, not the medium's */
-		if (c.status == MS_EXIT_UNSUITABLE && o.have_c && !lp)
-			c.status = MS_EXIT_USAGE;
-		goto fail;
+		if (c->status == MS_EXIT_UNSUITABLE && p->user_address)
+			c->status = MS_EXIT_USAGE;
+		return -1;
 	}
-	if (lp)
-		warn_space(&c, lp, ms_build_link(b));
+	if (l)
+		ms_plan_warn_space(c, l, ms_build_link(b));
+	return 0;
+}
+
+/* Write the image to the output, through a temporary file if one. */
+static int write_image(struct mkms *o, struct ms_ctx *c, struct ms_build *b)
+{
+	int fd = -1, ret = -1;
 
 	signal(SIGINT, remove_tmp);
 	signal(SIGTERM, remove_tmp);
@@ -738,42 +580,78 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, remove_tmp);
 	/* a file size limit must fail the write, not kill us mid-image */
 	signal(SIGXFSZ, SIG_IGN);
-	if (open_output(&o, &fd) < 0)
+	if (open_output(o, c, &fd) < 0)
+		return ms_cli_fail(c);
+	if (produce(o, c, b, fd) < 0)
 		goto out;
-	if (produce(&o, &c, b, fd) < 0)
-		goto fail;
-	if (fd != STDOUT_FILENO) {
-		if (close(fd) < 0) {
-			fd = -1;
-			ms_fail_errno(&c, MS_EXIT_FAILURE, errno,
-				      "cannot write '%s'", o.output);
-			goto fail;
-		}
+	if (out_tmp.tmp) {
 		fd = -1;
-	}
-	if (tmp_path) {
-		if (rename(tmp_path, o.output_real ? o.output_real :
-			   o.output) < 0) {
-			ms_fail_errno(&c, MS_EXIT_FAILURE, errno,
-				      "cannot rename to '%s'", o.output);
-			goto fail;
+		if (ms_tmpfile_commit(c, &out_tmp) < 0)
+			goto out;
+	} else if (fd != STDOUT_FILENO) {
+		ret = close(fd);
+		fd = -1;
+		if (ret < 0) {
+			ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+				      "cannot write '%s'", o->output);
+			goto out;
 		}
-		free(tmp_path);
-		tmp_path = NULL;
 	}
-	ms_note(&c, "wrote %u blocks for block %u%s%s", ms_build_link(b)->blocks,
-		start, o.base ? " of " : "", o.base ? o.base : "");
-	ret = MS_EXIT_OK;
+	ret = 0;
+out:
+	if (out_tmp.tmp)
+		ms_tmpfile_discard(&out_tmp);
+	else if (fd >= 0 && fd != STDOUT_FILENO)
+		close(fd);
+	return ret < 0 ? ms_cli_fail(c) : MS_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct mkms o = { .rockridge = 1, .md5 = 1 };
+	struct ms_ctx c;
+	struct ms_medium *m = NULL;
+	struct ms_layout l, *lp = NULL;
+	struct ms_build *b = NULL;
+	struct ms_plan p;
+	int i, ret;
+
+	ms_cli_init("mkms", &c);
+	o.removals = calloc((size_t)argc, sizeof(*o.removals));
+	if (!o.removals)
+		return MS_EXIT_FAILURE;
+	ret = parse_options(&o, argc, argv);
+	if (ret >= 0)
+		goto out;
+	c.verbose = o.verbose;
+	ret = MS_EXIT_USAGE;
+	if (check_args(&o, &c, argv + optind, argc - optind) < 0)
+		goto out;
+	if (!o.force && ms_plan_check_output(&c, o.output) < 0)
+		goto fail;
+	if (o.base) {
+		if (ms_medium_open(&c, o.base, 0, &m) < 0 ||
+		    ms_layout_read(&c, m, &l) < 0)
+			goto fail;
+		lp = &l;
+	}
+	o.plan.changes = o.nspecs > 0 || o.nremovals > 0;
+	if (ms_plan_make(&c, lp, &o.plan, &p) < 0) {
+		ret = c.status == MS_EXIT_NOTHING ? nothing_to_do(&o, &c) :
+		      ms_cli_fail(&c);
+		goto out;
+	}
+	if (build(&o, &c, m, lp, &p, &b) < 0)
+		goto fail;
+	ret = write_image(&o, &c, b);
+	if (ret == MS_EXIT_OK)
+		ms_note(&c, "wrote %u blocks for block %u%s%s",
+			ms_build_link(b)->blocks, p.start, o.base ? " of " : "",
+			o.base ? o.base : "");
 	goto out;
 fail:
 	ret = ms_cli_fail(&c);
 out:
-	if (fd >= 0 && fd != STDOUT_FILENO)
-		close(fd);
-	if (tmp_path) {
-		unlink(tmp_path);
-		free(tmp_path);
-	}
 	ms_build_free(b);
 	if (lp)
 		ms_layout_release(&l);
@@ -782,9 +660,9 @@ out:
 	for (i = 0; i < o.nspecs; i++) {
 		free(o.specs[i].iso_path);
 		free(o.specs[i].source);
+		ms_source_free(o.specs[i].src);
 	}
 	free(o.specs);
 	free(o.removals);
-	free(o.output_real);
 	return ret;
 }
