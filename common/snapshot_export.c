@@ -5,16 +5,12 @@
  * runs exactly as mkms runs it.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "build.h"
 #include "exit.h"
+#include "import.h"
 #include "medium_record.h"
 #include "snapshot.h"
 #include "util.h"
@@ -23,51 +19,17 @@
 static int write_file(struct ms_ctx *c, const char *path, const uint8_t *buf,
 		      size_t len)
 {
-	char *tmp = NULL;
-	int fd = -1, ret = -1;
+	struct ms_tmpfile t;
 
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-		tmp = NULL;
-		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot create '%s'",
-			      path);
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	fchmod(fd, 0644);
-	if (ms_write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (ms_tmpfile_open(c, &t, path, "lsms", 0644) < 0)
+		return -1;
+	if (ms_write_all(t.fd, buf, len) < 0) {
 		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
 			      path);
-		goto out;
+		ms_tmpfile_discard(&t);
+		return -1;
 	}
-	if (close(fd) < 0) {
-		fd = -1;
-		ms_fail_errno(c, MS_EXIT_FAILURE, errno, "cannot write '%s'",
-			      path);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-			      "cannot rename to '%s'", path);
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	ret = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	return ret;
+	return ms_tmpfile_commit(c, &t);
 }
 
 int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
@@ -75,9 +37,8 @@ int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
 		       struct ms_snapshot_stats *st)
 {
 	struct ms_snapshot_src src = { 0 };
-	struct ms_build_opts bo = { 0 };
 	struct ms_medium *rec = NULL;
-	struct ms_build *b = NULL;
+	struct ms_import *imp = NULL;
 	uint8_t *file = NULL;
 	size_t len = 0;
 	int ret = -1;
@@ -96,10 +57,8 @@ int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
 		/* import the tree exactly as mkms does, keeping every block */
 		if (ms_medium_record_new(c, m, &rec) < 0)
 			goto out;
-		bo.rockridge = 1;
-		bo.md5 = 1;
-		bo.epoch = -1;
-		if (ms_build_new(c, &bo, rec, l, 1, l->nwa, &b) < 0)
+		if (ms_import_open(c, rec, l, l->nsessions - 1, NULL,
+				   &imp) < 0)
 			goto out;
 		src.nblocks = ms_medium_recorded(rec, &src.lbas, &src.data);
 	}
@@ -112,7 +71,7 @@ int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
 	if (ret < 0)
 		memset(st, 0, sizeof(*st));
 out:
-	ms_build_free(b);
+	ms_import_free(imp);
 	ms_medium_close(rec);
 	free(file);
 	return ret;
