@@ -75,6 +75,9 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 			goto fail;
 		b->image = ms_import_image(b->imp);
 		iso_image_ref(b->image);
+		/* kept unless asked: libisofs rewrites them as they were */
+		if (o->no_boot)
+			iso_image_remove_boot_image(b->image);
 		b->dropped_named = calloc((size_t)ms_import_ndropped(b->imp) +
 					  1, sizeof(*b->dropped_named));
 		if (!b->dropped_named) {
@@ -212,6 +215,10 @@ int ms_build_start(struct ms_build *b, struct ms_ctx *c)
 		.appendable = b->import,
 		.rockridge = b->opts.rockridge,
 		.md5 = b->opts.md5,
+		.aaip = b->imp &&
+			(ms_import_found(b->imp) & MS_IMPORT_AAIP),
+		.hardlinks = b->imp &&
+			     (ms_import_found(b->imp) & MS_IMPORT_INODES),
 		.now = b->now,
 		.base_name = b->base_name,
 	};

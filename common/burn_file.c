@@ -12,6 +12,7 @@
 #include "exit.h"
 #include "head.h"
 #include "imgsum.h"
+#include "iso9660.h"
 
 /* Give a file medium its old size back after a failed write. */
 static void undo_growth(struct ms_ctx *c, struct ms_medium *m,
@@ -106,6 +107,32 @@ static void ring_finish(struct hash_ring *r, pthread_t th)
 	pthread_join(th, NULL);
 }
 
+/*
+ * After the head of a session at start: an old UDF bridge's anchor at
+ * block 256 would still make readers that find UDF by it alone (7-Zip)
+ * show the old session's UDF tree, so it goes, as the head's recognition
+ * sequence went (design section 3).  Only a valid anchor below the new
+ * session is touched; failing to clear it is a warning, the session
+ * stands.
+ */
+static void clear_udf_anchor(struct ms_ctx *c, struct ms_medium *m,
+			     uint32_t start)
+{
+	uint8_t blk[MS_BLOCK];
+	struct ms_ctx quiet = { 0 };
+
+	if (start <= MS_UDF_ANCHOR_LBA ||
+	    ms_medium_read(m, &quiet, MS_UDF_ANCHOR_LBA, 1, blk) < 0 ||
+	    !ms_udf_is_anchor(blk, MS_UDF_ANCHOR_LBA))
+		return;
+	memset(blk, 0, sizeof(blk));
+	if (ms_medium_write(m, &quiet, MS_UDF_ANCHOR_LBA, 1, blk,
+			    MS_WRITE_SYNC) < 0)
+		ms_warn(c, "warning: cannot clear the old UDF anchor at block "
+			"%u of '%s': readers that prefer UDF may show the old "
+			"tree", MS_UDF_ANCHOR_LBA, ms_medium_name(m));
+}
+
 int ms_burn_write_file(struct ms_ctx *c, struct ms_medium *m,
 		       struct ms_image *img, unsigned flags,
 		       struct ms_progress *p)
@@ -196,6 +223,7 @@ int ms_burn_write_file(struct ms_ctx *c, struct ms_medium *m,
 				old, MS_WRITE_SYNC);
 		goto out;
 	}
+	clear_udf_anchor(c, m, img->start);
 	if (ms_medium_refresh(m, c) < 0)
 		goto out;
 	if (flags & MS_BURN_VERIFY) {

@@ -89,8 +89,14 @@ int ms_head_build(const uint8_t *image, const uint8_t *old, uint32_t start,
 		write_rlsb_tag(head, end, start);
 		end++;
 	}
+	/*
+	 * Stale checksum tags go, and so does an old UDF recognition
+	 * sequence (a bridge base): left behind the new set it would send
+	 * readers that prefer UDF to the old session's UDF tree.
+	 */
 	for (i = end; i < MS_HEAD_BLOCKS; i++)
-		if (is_tag(head + (size_t)i * MS_BLOCK))
+		if (is_tag(head + (size_t)i * MS_BLOCK) ||
+		    ms_vsd_is_plain(head + (size_t)i * MS_BLOCK))
 			memset(head + (size_t)i * MS_BLOCK, 0, MS_BLOCK);
 	return 0;
 }

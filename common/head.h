@@ -20,9 +20,10 @@
  * system area and a copy of its descriptor set in which every primary and
  * supplementary descriptor's volume space size is start + size; if the
  * image carries libisofs checksum tags, a relocated superblock tag follows
- * the set, and stale tags further on are cleared.  Blocks the new set does
- * not cover keep their old bytes (a plain image at block 0 may keep file
- * data there).  Returns 0, or -1 if the image holds no descriptor set.
+ * the set, and stale tags further on are cleared, as are the BEA01, NSR02,
+ * NSR03 and TEA01 descriptors of an old UDF bridge (the new session has
+ * no UDF tree).  Other blocks the new set does not cover keep their old
+ * bytes (a plain image at block 0 may keep file data there).  Returns 0, or -1 if the image holds no descriptor set.
  */
 int ms_head_build(const uint8_t *image, const uint8_t *old, uint32_t start,
 		  uint32_t size, uint8_t *head, struct ms_ctx *c);

@@ -6,6 +6,7 @@
 
 #include "exit.h"
 #include "import.h"
+#include "iso9660.h"
 #include "isomsg.h"
 #include "progress.h"
 
@@ -26,6 +27,57 @@ static void session_words(const struct ms_layout *l, int i, char *buf,
 		snprintf(buf, size, "the last session");
 	else
 		snprintf(buf, size, "session %d", l->sessions[i].number);
+}
+
+/*
+ * 1 if the root of the session at start numbers inodes in its PX entry
+ * (RRIP 1.12, as xorriso writes).  Read through the medium, so a snapshot
+ * (which holds these blocks, as the import reads them) answers alike; a
+ * block that cannot be read is 0.
+ */
+static int numbers_inodes(struct ms_medium *m, uint32_t start)
+{
+	uint8_t blk[MS_BLOCK];
+	struct ms_ctx quiet;
+	struct ms_vd vd;
+
+	ms_ctx_init(&quiet);
+	if (ms_medium_read(m, &quiet, start + MS_VD_FIRST, 1, blk) < 0 ||
+	    ms_vd_parse(blk, &vd) < 0 || vd.type != MS_VD_PRIMARY ||
+	    ms_medium_read(m, &quiet, vd.root_lba, 1, blk) < 0)
+		return 0;
+	return ms_root_px_has_ino(blk, MS_BLOCK);
+}
+
+/* 1 if node carries an ACL or an xattr of its own (not isofs.*). */
+static int node_has_aaip(IsoNode *node)
+{
+	size_t num = 0, i, *lens = NULL;
+	char **names = NULL, **values = NULL;
+	int found = 0;
+
+	if (iso_node_get_attrs(node, &num, &names, &lens, &values, 1) < 0)
+		return 0;
+	for (i = 0; i < num && !found; i++)
+		found = strncmp(names[i], "isofs.", 6) != 0;
+	iso_node_get_attrs(node, &num, &names, &lens, &values, 1 << 15);
+	return found;
+}
+
+/* 1 if a node under dir (dir included) carries ACLs or xattrs. */
+static int tree_has_aaip(IsoDir *dir)
+{
+	IsoDirIter *iter;
+	IsoNode *node;
+	int found = node_has_aaip((IsoNode *)dir);
+
+	if (found || iso_dir_get_children(dir, &iter) < 0)
+		return found;
+	while (!found && iso_dir_iter_next(iter, &node) == 1)
+		found = iso_node_get_type(node) == LIBISO_DIR ?
+			tree_has_aaip((IsoDir *)node) : node_has_aaip(node);
+	iso_dir_iter_free(iter);
+	return found;
 }
 
 /* Every data file's first block under dir, into a growing array. */
@@ -289,6 +341,12 @@ int ms_import_open(struct ms_ctx *c, struct ms_medium *m,
 	if (iso_image_get_session_md5(imp->image, &md5_start, &md5_end, md5,
 				      0) > 0)
 		imp->found |= MS_IMPORT_MD5;
+	if (!(o && o->plain) &&
+	    tree_has_aaip(iso_image_get_root(imp->image)))
+		imp->found |= MS_IMPORT_AAIP;
+	if ((imp->found & MS_IMPORT_ROCKRIDGE) && !(o && o->plain) &&
+	    numbers_inodes(m, s->start))
+		imp->found |= MS_IMPORT_INODES;
 	if (!(o && o->plain) &&
 	    (imp->found & (MS_IMPORT_ROCKRIDGE | MS_IMPORT_JOLIET)) ==
 	    MS_IMPORT_JOLIET && find_dropped(imp, c, l, index) < 0)

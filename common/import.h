@@ -41,6 +41,9 @@ enum ms_import_found {
 	MS_IMPORT_JOLIET = 1 << 1,	/* a Joliet tree */
 	MS_IMPORT_ISO1999 = 1 << 2,
 	MS_IMPORT_MD5 = 1 << 3,		/* a session checksum tag */
+	MS_IMPORT_AAIP = 1 << 4,	/* ACLs or xattrs on some node */
+	MS_IMPORT_INODES = 1 << 5,	/* Rock Ridge numbers inodes (RRIP
+					   1.12 PX): hard links are told */
 };
 
 struct ms_import;

@@ -152,6 +152,17 @@ int ms_vd_parse(const uint8_t *blk, struct ms_vd *vd)
 	return 0;
 }
 
+/* 1 if the boot record blk is El Torito's. */
+static int is_el_torito(const uint8_t *blk)
+{
+	static const char id[] = "EL TORITO SPECIFICATION";
+	const uint8_t *sys = blk + MS_VD_BOOT_SYSTEM_OFF;
+
+	return !memcmp(sys, id, sizeof(id) - 1) &&
+	       ms_is_zero(sys + sizeof(id) - 1,
+			  MS_VD_BOOT_SYSTEM_LEN - (sizeof(id) - 1));
+}
+
 int ms_vdset_parse(const uint8_t *blocks, int nblocks, struct ms_vdset *set)
 {
 	struct ms_vd vd;
@@ -167,7 +178,12 @@ int ms_vdset_parse(const uint8_t *blocks, int nblocks, struct ms_vdset *set)
 			set->count = i + 1;
 			return set->has_pvd ? MS_VDSET_OK : MS_VDSET_NO_PVD;
 		}
-		if (vd.type == MS_VD_PRIMARY && !set->has_pvd) {
+		if (vd.type == MS_VD_BOOT && !set->el_torito &&
+		    is_el_torito(blk)) {
+			set->el_torito = 1;
+			set->boot_catalog = ms_le32(blk +
+						    MS_VD_BOOT_CATALOG_OFF);
+		} else if (vd.type == MS_VD_PRIMARY && !set->has_pvd) {
 			set->has_pvd = 1;
 			set->pvd = vd;
 		} else if (vd.joliet_level && !set->joliet_level) {
@@ -176,6 +192,91 @@ int ms_vdset_parse(const uint8_t *blocks, int nblocks, struct ms_vdset *set)
 		}
 	}
 	return MS_VDSET_UNTERMINATED;
+}
+
+enum ms_vsd_kind ms_vsd_kind(const uint8_t *blk)
+{
+	static const struct {
+		const char *id;
+		enum ms_vsd_kind kind;
+	} ids[] = {
+		{ "BEA01", MS_VSD_BEA01 }, { "NSR02", MS_VSD_NSR02 },
+		{ "NSR03", MS_VSD_NSR03 }, { "TEA01", MS_VSD_TEA01 },
+		{ "BOOT2", MS_VSD_BOOT2 },
+	};
+	size_t i;
+
+	if (blk[0] != 0 || blk[MS_VSD_VERSION_OFF] != 1)
+		return MS_VSD_NONE;
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (!memcmp(blk + MS_VSD_ID_OFF, ids[i].id, MS_VSD_ID_LEN))
+			return ids[i].kind;
+	return MS_VSD_NONE;
+}
+
+int ms_vsd_is_plain(const uint8_t *blk)
+{
+	enum ms_vsd_kind k = ms_vsd_kind(blk);
+
+	return k != MS_VSD_NONE && k != MS_VSD_BOOT2 &&
+	       ms_is_zero(blk + MS_VSD_DATA_OFF, MS_BLOCK - MS_VSD_DATA_OFF);
+}
+
+int ms_vrs_udf(const uint8_t *blocks, int nblocks)
+{
+	int i, extended = 0;
+
+	for (i = 0; i < nblocks; i++) {
+		const uint8_t *blk = blocks + (size_t)i * MS_BLOCK;
+
+		switch (ms_vsd_kind(blk)) {
+		case MS_VSD_BEA01:
+			extended = 1;
+			break;
+		case MS_VSD_NSR02:
+			return extended ? 2 : 0;
+		case MS_VSD_NSR03:
+			return extended ? 3 : 0;
+		case MS_VSD_TEA01:
+			return 0;
+		case MS_VSD_BOOT2:
+			break;
+		case MS_VSD_NONE:
+			if (!ms_vd_is_descriptor(blk))
+				return 0;
+			break;
+		}
+	}
+	return 0;
+}
+
+int ms_udf_is_anchor(const uint8_t *blk, uint32_t lba)
+{
+	uint8_t sum = 0;
+	int i;
+
+	for (i = 0; i < MS_UDF_TAG_LEN; i++)
+		if (i != MS_UDF_TAG_CHECKSUM_OFF)
+			sum = (uint8_t)(sum + blk[i]);
+	return ms_le16(blk) == MS_UDF_TAG_ANCHOR &&
+	       blk[MS_UDF_TAG_CHECKSUM_OFF] == sum &&
+	       ms_le32(blk + MS_UDF_TAG_LOCATION_OFF) == lba;
+}
+
+int ms_sysarea_is_mbr(const uint8_t *blk)
+{
+	return blk[MS_MBR_SIG_OFF] == 0x55 && blk[MS_MBR_SIG_OFF + 1] == 0xaa;
+}
+
+int ms_sysarea_is_hfs(const uint8_t *blk)
+{
+	const uint8_t *h = blk + MS_HFS_HEADER_OFF;
+
+	if (blk[0] == 'E' && blk[1] == 'R' && blk[MS_APM_ENTRY_OFF] == 'P' &&
+	    blk[MS_APM_ENTRY_OFF + 1] == 'M')
+		return 1;
+	return (h[0] == 'B' && h[1] == 'D') ||
+	       (h[0] == 'H' && (h[1] == '+' || h[1] == 'X'));
 }
 
 static int digits(const uint8_t *p, int n, int *out)
@@ -255,6 +356,37 @@ int ms_time_parse(const char *s, int64_t *out)
 #define SUSP_HDR_LEN	4
 #define SUSP_SP_CHECK1	0xbe
 #define SUSP_SP_CHECK2	0xef
+
+/* RRIP 1.12 PX: mode, links, uid, gid (both-endian 32-bit), serial. */
+#define RR_PX_LEN_1_10	36
+#define RR_PX_LEN_1_12	44
+
+int ms_root_px_has_ino(const uint8_t *extent, size_t size)
+{
+	size_t len, pos;
+
+	if (size < MS_DR_MIN_LEN)
+		return 0;
+	len = extent[MS_DR_LENGTH_OFF];
+	if (len < MS_DR_MIN_LEN || len > size)
+		return 0;
+	pos = MS_DR_NAME_OFF + extent[MS_DR_NAME_LEN_OFF];
+	if (pos % 2)
+		pos++;
+	while (pos + SUSP_HDR_LEN <= len) {
+		const uint8_t *e = extent + pos;
+		size_t elen = e[2];
+
+		if (elen < SUSP_HDR_LEN || pos + elen > len)
+			break;
+		if (e[0] == 'P' && e[1] == 'X')
+			return elen >= RR_PX_LEN_1_12;
+		if (e[0] == 'S' && e[1] == 'T')
+			break;
+		pos += elen;
+	}
+	return 0;
+}
 
 int ms_root_has_rockridge(const uint8_t *extent, size_t size)
 {

@@ -31,6 +31,21 @@
 #define MS_VD_CREATION_OFF	813
 #define MS_VD_DATE_LEN		17
 
+/* Boot record descriptor (El Torito 1.0, section 2.0). */
+#define MS_VD_BOOT_SYSTEM_OFF	7	/* "EL TORITO SPECIFICATION", zeros */
+#define MS_VD_BOOT_SYSTEM_LEN	32
+#define MS_VD_BOOT_CATALOG_OFF	71	/* little-endian 32-bit block */
+
+/*
+ * Volume structure descriptors of ECMA-167 (2/9.1): the volume recognition
+ * sequence that follows the ISO 9660 set on a UDF bridge disc.
+ */
+#define MS_VSD_ID_OFF		1
+#define MS_VSD_ID_LEN		5
+#define MS_VSD_VERSION_OFF	6
+#define MS_VSD_DATA_OFF		7	/* zeros in BEA01, NSR0x, TEA01 */
+#define MS_VRS_MAX		8	/* blocks after the set we look at */
+
 /* Directory record layout (ECMA-119 9.1). */
 #define MS_DR_LENGTH_OFF	0
 #define MS_DR_EXTENT_OFF	2	/* both-endian 32-bit */
@@ -66,6 +81,17 @@ struct ms_vdset {
 	struct ms_vd pvd;
 	int joliet_level;		/* of the first Joliet SVD, or 0 */
 	uint32_t joliet_root_lba;
+	int el_torito;			/* an El Torito boot record is there */
+	uint32_t boot_catalog;		/* the block it names */
+};
+
+enum ms_vsd_kind {
+	MS_VSD_NONE = 0,		/* not a UDF structure descriptor */
+	MS_VSD_BEA01,
+	MS_VSD_NSR02,
+	MS_VSD_NSR03,
+	MS_VSD_TEA01,
+	MS_VSD_BOOT2,
 };
 
 uint32_t ms_le32(const uint8_t *p);
@@ -99,6 +125,63 @@ enum ms_vdset_result {
  */
 int ms_vdset_parse(const uint8_t *blocks, int nblocks, struct ms_vdset *set);
 
+/* Which ECMA-167 structure descriptor blk is (CD001 is not one here). */
+enum ms_vsd_kind ms_vsd_kind(const uint8_t *blk);
+
+/*
+ * 1 if blk is a BEA01, NSR02, NSR03 or TEA01 descriptor whose data bytes
+ * are all zero, as the standard has them: such a block is no file data.
+ */
+int ms_vsd_is_plain(const uint8_t *blk);
+
+/*
+ * The UDF NSR revision (2 or 3) if the nblocks blocks (those right after
+ * an ISO 9660 terminator, or block 16 of a medium) hold a volume
+ * recognition sequence: BEA01, then NSR02 or NSR03 before any TEA01, with
+ * only ISO 9660 or BOOT2 descriptors between.  0 otherwise.
+ */
+int ms_vrs_udf(const uint8_t *blocks, int nblocks);
+
+/*
+ * UDF's anchor volume descriptor pointer (ECMA-167 3/10.2), at block 256
+ * of a UDF volume: the one structure 7-Zip looks for to call a disc UDF.
+ */
+#define MS_UDF_ANCHOR_LBA	256
+#define MS_UDF_TAG_LEN		16
+#define MS_UDF_TAG_CHECKSUM_OFF	4
+#define MS_UDF_TAG_LOCATION_OFF	12
+#define MS_UDF_TAG_ANCHOR	2
+
+/*
+ * 1 if blk is a UDF anchor recorded at block lba: tag identifier 2, a
+ * correct tag checksum, and lba as its tag location.
+ */
+int ms_udf_is_anchor(const uint8_t *blk, uint32_t lba);
+
+/*
+ * 1 if the first block of a system area holds an HFS or HFS+ volume
+ * header ("BD", "H+" or "HX" 1024 bytes in) or an Apple partition map
+ * (a driver descriptor map "ER", then a map entry "PM" 512 bytes in), as
+ * HFS hybrids (genisoimage -hfs, -part) have.
+ */
+#define MS_APM_ENTRY_OFF	512
+#define MS_HFS_HEADER_OFF	1024
+int ms_sysarea_is_hfs(const uint8_t *blk);
+
+/*
+ * 1 if the first block of a system area ends its first 512 bytes with the
+ * MBR signature 0x55 0xAA: a partition table (isohybrid images, GPT's
+ * protective MBR), maybe with boot code for USB sticks.
+ */
+#define MS_MBR_SIG_OFF		510
+int ms_sysarea_is_mbr(const uint8_t *blk);
+
+/* Why a medium that holds UDF and no ISO 9660 volume is refused. */
+#define MS_UDF_ONLY_WHY "it holds a UDF file system and no ISO 9660 " \
+	"volume: mstools builds ISO 9660 sessions and cannot import a UDF " \
+	"tree (copy its files into a new session on a blank medium " \
+	"instead, or keep writing it with UDF tools)"
+
 /* An ECMA-119 8.4.26.1 date (17 bytes) as Unix time; -1 if unset. */
 int ms_iso_date_parse(const uint8_t *dt, int64_t *out);
 
@@ -116,6 +199,13 @@ int ms_time_parse(const char *s, int64_t *out);
  * carries SUSP with Rock Ridge entries, 0 if not, -1 if the record is bad.
  */
 int ms_root_has_rockridge(const uint8_t *extent, size_t size);
+
+/*
+ * 1 if the first record of a root directory extent carries a Rock Ridge
+ * PX entry with a file serial number (RRIP 1.12, as xorriso writes it:
+ * hard links are told by it), else 0.
+ */
+int ms_root_px_has_ino(const uint8_t *extent, size_t size);
 
 int ms_is_zero(const void *p, size_t n);
 

@@ -386,7 +386,54 @@ static int fingerprint(struct ms_ctx *c, struct ms_medium *m,
 	return 0;
 }
 
-/* Fill volume id, Joliet, Rock Ridge and link record of one session. */
+/*
+ * The UDF volume recognition sequence of a bridge session: the blocks
+ * right after its ISO 9660 terminator (set_len descriptors from block
+ * start + 16), as far as the session reaches.
+ */
+static int read_vrs(struct ms_ctx *c, struct ms_medium *m,
+		    struct ms_session *s, uint32_t set_len)
+{
+	uint8_t vrs[MS_VRS_MAX * MS_BLOCK];
+	uint32_t at = MS_VD_FIRST + set_len, want = MS_VRS_MAX, got;
+
+	s->udf = 0;
+	if (at >= s->blocks)
+		return 0;
+	if (want > s->blocks - at)
+		want = s->blocks - at;
+	if (ms_medium_read_upto(m, c, s->start + at, want, vrs, &got) < 0)
+		return -1;
+	s->udf = ms_vrs_udf(vrs, (int)got);
+	return 0;
+}
+
+/*
+ * A session without ISO 9660 descriptors whose block 16 starts a UDF
+ * recognition sequence (a UDF-only disc written by drive): fails the read
+ * with MS_EXIT_UNSUITABLE and returns 1; 0 if it is something else.
+ */
+static int udf_only(struct ms_ctx *c, struct ms_medium *m,
+		    const struct ms_session *s)
+{
+	uint8_t vrs[MS_VRS_MAX * MS_BLOCK];
+	uint32_t want = MS_VRS_MAX, got;
+
+	if (s->blocks <= MS_VD_FIRST)
+		return 0;
+	if (want > s->blocks - MS_VD_FIRST)
+		want = s->blocks - MS_VD_FIRST;
+	if (ms_medium_read_upto(m, c, s->start + MS_VD_FIRST, want, vrs,
+				&got) < 0)
+		return -1;
+	if (!ms_vrs_udf(vrs, (int)got))
+		return 0;
+	ms_fail(c, MS_EXIT_UNSUITABLE, "session %d: %s", s->number,
+		MS_UDF_ONLY_WHY);
+	return 1;
+}
+
+/* Fill volume id, Joliet, Rock Ridge, UDF, El Torito and link record. */
 static int read_details(struct ms_ctx *c, struct ms_medium *m,
 			struct ms_session *s, uint8_t *vdset, int *vdset_len)
 {
@@ -411,14 +458,24 @@ static int read_details(struct ms_ctx *c, struct ms_medium *m,
 			return -1;
 		s->rockridge = got == 1 &&
 			       ms_root_has_rockridge(blk, MS_BLOCK) == 1;
+		s->el_torito = set.el_torito;
+		s->boot_catalog = set.boot_catalog;
+		s->boot_catalog_ok = set.el_torito &&
+				     set.boot_catalog >= s->start &&
+				     set.boot_catalog - s->start < s->blocks;
+		if (read_vrs(c, m, s, (uint32_t)n) < 0)
+			return -1;
 	} else {
 		s->created = -1;
 	}
 	if (ms_medium_read_upto(m, c, s->start, 1, blk, &got) < 0)
 		return -1;
-	if (got == 1)
+	if (got == 1) {
 		s->link_state = ms_link_parse(blk, &s->link, s->link_why,
 					      sizeof(s->link_why));
+		s->hfs = ms_sysarea_is_hfs(blk);
+		s->mbr = ms_sysarea_is_mbr(blk);
+	}
 	/*
 	 * Block 0 of a file is the head: after growing a plain image it holds
 	 * the newest session's record, which is not this session's.
@@ -549,6 +606,8 @@ int ms_layout_finish_sessions(struct ms_ctx *c, struct ms_medium *m,
 		const struct ms_session *s = &l->sessions[i];
 
 		if (read_details(c, m, &l->sessions[i], vdset, &n) < 0)
+			goto out;
+		if (n == 0 && udf_only(c, m, s) != 0)
 			goto out;
 		/* a session nobody can load: the chain is broken there */
 		if (n == 0 && !l->broken) {

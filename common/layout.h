@@ -30,6 +30,12 @@ struct ms_session {
 	char volume_id[MS_VD_VOLUME_ID_LEN + 1];
 	int joliet;			/* Joliet level, 0 if none */
 	int rockridge;
+	int udf;			/* UDF NSR revision (2, 3), 0 if none */
+	int el_torito;			/* an El Torito boot record */
+	int boot_catalog_ok;		/* its catalog lies in the session */
+	uint32_t boot_catalog;
+	int hfs;			/* an HFS hybrid (system area) */
+	int mbr;			/* an MBR in its system area */
 	int64_t created;
 	int link_state;			/* enum ms_link_result */
 	struct ms_link link;

@@ -165,6 +165,28 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 			s->joliet ? "yes" : "no", s->rockridge ? "yes" : "no",
 			created, link);
 	}
+	for (i = 0; i < l->nsessions; i++) {
+		const struct ms_session *s = &l->sessions[i];
+
+		if (s->udf)
+			fprintf(f, "%7d  also UDF (NSR0%d): a bridge, read as "
+				"UDF by readers that prefer it\n", s->number,
+				s->udf);
+		if (s->hfs)
+			fprintf(f, "%7d  also HFS: a Mac hybrid (in its system "
+				"area)\n", s->number);
+		if (s->mbr)
+			fprintf(f, "%7d  also a master boot record (a partition "
+				"table, e.g. isohybrid, in its system area)\n",
+				s->number);
+		if (s->el_torito && s->boot_catalog_ok)
+			fprintf(f, "%7d  El Torito boot record, boot catalog "
+				"at block %u\n", s->number, s->boot_catalog);
+		else if (s->el_torito)
+			fprintf(f, "%7d  El Torito boot record naming block "
+				"%u, outside the session, as its catalog\n",
+				s->number, s->boot_catalog);
+	}
 	if (l->overwriteable)
 		return;
 	/* write-once discs: the drive's own view, tracks and ISO sizes */
@@ -297,6 +319,14 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 			ms_json_null(&j, "volume_id");
 		ms_json_bool(&j, "joliet", s->joliet > 0);
 		ms_json_bool(&j, "rockridge", s->rockridge);
+		ms_json_bool(&j, "udf", s->udf > 0);
+		ms_json_bool(&j, "hfs", s->hfs);
+		ms_json_bool(&j, "mbr", s->mbr);
+		ms_json_bool(&j, "el_torito", s->el_torito);
+		if (s->boot_catalog_ok)
+			ms_json_uint(&j, "boot_catalog", s->boot_catalog);
+		else
+			ms_json_null(&j, "boot_catalog");
 		if (s->created >= 0) {
 			ms_time_format(s->created, created, sizeof(created));
 			ms_json_string(&j, "created", created);

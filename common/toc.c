@@ -127,6 +127,11 @@ int ms_toc_walk(ms_block_reader read, void *arg, uint64_t medium_blocks,
 		goto out;
 	}
 	pvd = head + MS_VD_FIRST * MS_BLOCK;
+	if (n > MS_VD_FIRST && !ms_vd_is_primary(pvd) &&
+	    ms_vrs_udf(pvd, n - MS_VD_FIRST)) {
+		ms_fail(c, MS_EXIT_UNSUITABLE, "%s", MS_UDF_ONLY_WHY);
+		goto out;
+	}
 	if (n <= MS_VD_FIRST || !ms_vd_is_primary(pvd)) {
 		ms_fail(c, MS_EXIT_UNSUITABLE,
 			"no ISO 9660 primary volume descriptor at block 16 "

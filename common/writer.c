@@ -110,9 +110,15 @@ static int make_opts(struct ms_writer *w, struct ms_ctx *c, size_t fifo,
 	iso_write_opts_set_aaip_susp_1_10(o, 1);
 	iso_write_opts_set_omit_version_numbers(o, 2);
 	iso_write_opts_set_no_force_dots(o, 2);
-	if (w->opts.md5) {
+	/* ACLs and xattrs the base recorded go on, with or without tags */
+	if (w->opts.md5 || w->opts.aaip)
 		iso_write_opts_set_aaip(o, 1);
+	if (w->opts.md5)
 		iso_write_opts_set_record_md5(o, 1, 1);
+	/* a base whose PX entries number inodes keeps its hard links */
+	if (w->opts.hardlinks) {
+		iso_write_opts_set_hardlinks(o, 1);
+		iso_write_opts_set_rrip_1_10_px_ino(o, 1);
 	}
 	iso_write_opts_set_ms_block(o, w->opts.start);
 	iso_write_opts_set_appendable(o, w->opts.appendable);

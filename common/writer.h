@@ -24,6 +24,8 @@ struct ms_writer_opts {
 	int appendable;		/* the tree continues an imported session */
 	int rockridge;
 	int md5;		/* session and file checksum tags */
+	int aaip;		/* ACLs and xattrs of the tree (the base's) */
+	int hardlinks;		/* number inodes: the base told hard links */
 	time_t now;		/* volume times */
 	const char *base_name;	/* the medium the tree came from, or NULL */
 };

@@ -46,6 +46,16 @@ genisoimage -quiet -J -R -V GENISO -o plain-g.iso tree 2>/dev/null
 seed plain-g.iso genisoimage-plain
 vdset plain-g.iso genisoimage-plain 16
 
+# discs made by other tools: a UDF bridge, an El Torito boot record
+genisoimage -quiet -udf -J -R -V BRIDGE -o bridge-g.iso tree 2>/dev/null
+seed bridge-g.iso genisoimage-udf-bridge
+vdset bridge-g.iso genisoimage-udf-bridge 16
+mkdir -p boot && cp -R tree/. boot/ && printf 'boot' >boot/boot.img
+genisoimage -quiet -J -R -V BOOT -b boot.img -no-emul-boot \
+	-boot-load-size 4 -o boot-g.iso boot 2>/dev/null
+seed boot-g.iso genisoimage-el-torito
+vdset boot-g.iso genisoimage-el-torito 16
+
 # xorriso's multi-session emulation on a file: two sessions
 xorriso -report_about SORRY -outdev multi-x.iso -volid XA -joliet on \
 	-map tree /a -commit -map tree/dir /b -commit >/dev/null 2>&1

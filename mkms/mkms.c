@@ -41,6 +41,7 @@ struct mkms {
 	int force;
 	int rockridge;
 	int md5;
+	int no_boot;
 	int verbose;
 	enum ms_progress_mode progress;
 	const char **removals;
@@ -55,6 +56,7 @@ enum {
 	OPT_ALLOW_EMPTY = 256,
 	OPT_FORCE,
 	OPT_FRESH,
+	OPT_NO_BOOT,
 	OPT_NO_MD5,
 	OPT_NO_ROCKRIDGE,
 	OPT_PROGRESS,
@@ -68,6 +70,7 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "fresh", no_argument, NULL, OPT_FRESH },
 	{ "help", no_argument, NULL, 'h' },
+	{ "no-boot", no_argument, NULL, OPT_NO_BOOT },
 	{ "no-md5", no_argument, NULL, OPT_NO_MD5 },
 	{ "no-rockridge", no_argument, NULL, OPT_NO_ROCKRIDGE },
 	{ "output", required_argument, NULL, 'o' },
@@ -88,9 +91,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
 		"[--allow-empty] [--force]\n"
-		"            [--fresh] [--no-md5] [--no-rockridge] "
-		"[--progress=when] [--rm path]\n"
-		"            [--version] -o image|- [pathspec ...]\n");
+		"            [--fresh] [--no-boot] [--no-md5] [--no-rockridge] "
+		"[--progress=when]\n"
+		"            [--rm path] [--version] -o image|- "
+		"[pathspec ...]\n");
 }
 
 static void help(void)
@@ -115,6 +119,8 @@ static void help(void)
 	       "a disc\n"
 	       "      --rm path      leave /path out of the new tree\n"
 	       "      --no-rockridge no Rock Ridge\n"
+	       "      --no-boot      drop the base's El Torito boot "
+	       "records\n"
 	       "      --no-md5       no MD5 checksum tags\n"
 	       "      --progress=when  auto, always or never\n"
 	       "  -q, --quiet        no warnings\n"
@@ -451,6 +457,9 @@ static int parse_options(struct mkms *o, int argc, char **argv)
 		case OPT_FRESH:
 			o->plan.fresh = 1;
 			break;
+		case OPT_NO_BOOT:
+			o->no_boot = 1;
+			break;
 		case OPT_NO_MD5:
 			o->md5 = 0;
 			break;
@@ -478,6 +487,40 @@ static int parse_options(struct mkms *o, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * Say once what the new session cannot carry of a base made by another
+ * tool: a UDF bridge, an HFS hybrid, a partition table, boot records
+ * dropped on request.
+ */
+static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
+			 const struct mkms *o)
+{
+	const struct ms_session *last = &l->sessions[l->nsessions - 1];
+
+	if (last->udf)
+		ms_warn(c, "warning: '%s' is a UDF bridge: the new session "
+			"carries ISO 9660, Joliet%s and no UDF, so readers "
+			"that prefer UDF will see the newest tree through "
+			"Joliet", l->medium, o->rockridge ?
+			", Rock Ridge" : "");
+	if (last->hfs)
+		ms_warn(c, "warning: '%s' is an HFS hybrid: the new session has "
+			"no HFS part (its system area holds the link record), "
+			"so the disc's HFS volume is lost; every file stays in "
+			"the ISO 9660 and Joliet trees", l->medium);
+	if (last->mbr)
+		ms_warn(c, "warning: '%s' has a master boot record (a partition "
+			"table, as isohybrid images have) in its system area: "
+			"the new session's system area holds the link record, "
+			"so it has no partition table and does not boot from a "
+			"USB stick; El Torito boot records are kept",
+			l->medium);
+	if (last->el_torito && o->no_boot)
+		ms_warn(c, "warning: the El Torito boot records of '%s' are "
+			"dropped (--no-boot): the new session does not boot",
+			l->medium);
+}
+
 /* Import, remove, add and lay out: the session, ready to be written. */
 static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 		 const struct ms_layout *l, const struct ms_plan *p,
@@ -499,7 +542,10 @@ static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 	bo.volid = o->volid;
 	bo.rockridge = o->rockridge;
 	bo.md5 = o->md5;
+	bo.no_boot = o->no_boot;
 	bo.epoch = o->epoch;
+	if (p->import)
+		warn_foreign(c, l, o);
 	if (ms_build_new(c, &bo, m, l, p->import, p->start, out) < 0)
 		return -1;
 	b = *out;

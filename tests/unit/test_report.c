@@ -249,6 +249,11 @@ Test(report, json_of_two_sessions)
 		   "      \"volume_id\": \"ONE\",\n"
 		   "      \"joliet\": true,\n"
 		   "      \"rockridge\": true,\n"
+		   "      \"udf\": false,\n"
+		   "      \"hfs\": false,\n"
+		   "      \"mbr\": false,\n"
+		   "      \"el_torito\": false,\n"
+		   "      \"boot_catalog\": null,\n"
 		   "      \"created\": \"2026-11-23T19:44:00Z\",\n"
 		   "      \"link\": null\n");
 	assert_has(text, "\"volume_id\": \"TWO \\\"Q\\\"\"");
