@@ -1,5 +1,5 @@
 #!/bin/bash
-# Discs made by other tools (issue 15): genisoimage (plain, UDF bridge,
+# Discs made by other tools: genisoimage (plain, UDF bridge,
 # El Torito, HFS, -C/-M), xorriso (MD5 on and off, hard links, ACLs and
 # xattrs, zisofs), growisofs, mkudffs and a CD-R written by xorriso.  For
 # each: lsms agrees with xorriso -toc, mkms appends, and the newest tree
