@@ -42,9 +42,9 @@ enum ms_open_flags {
 struct ms_medium;
 
 /*
- * Start libburn and libisofs with printing off: their messages are queued
- * and folded into ours.  prog prefixes nothing; it names the caller in
- * libburn's own records.
+ * Start libburn and libisofs, once (later calls do nothing), with their
+ * printing off: their messages are queued, never printed, and folded into
+ * ours on the context.
  */
 int ms_lib_init(struct ms_ctx *c);
 void ms_lib_finish(void);

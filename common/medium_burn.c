@@ -130,9 +130,11 @@ static int is_dev_name(const char *path)
 }
 
 /*
- * What a file medium's path is, without opening it (a FIFO would block):
- * regular files, block devices and missing files are media, anything else
- * is refused as the plain name is.
+ * Whether the file system path of a file medium can be one, by stat(2)
+ * alone (opening a FIFO would block): a regular file, a block device or a
+ * missing file (a blank medium) can; a missing name under /dev/ is a
+ * missing drive; a directory or anything else is refused, in the same
+ * words whether the name came with "stdio:" or without.
  */
 static int classify_file(struct ms_ctx *c, const char *name, const char *path)
 {

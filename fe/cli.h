@@ -26,7 +26,12 @@ void ms_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print the context's failure and return its exit status. */
 int ms_cli_fail(const struct ms_ctx *c);
 
-/* The context's warning callback: "prog: warning: ..." unless quiet. */
+/*
+ * The context's callback for warnings and, with --verbose, notes: "prog:
+ * message" on stderr unless quiet.  It adds no "warning:" of its own,
+ * since notes pass through it too; a warning that needs the word carries
+ * it in its message.
+ */
 void ms_cli_warn(void *arg, const char *msg);
 
 /* Parse --progress=WHEN.  Returns 0 or -1. */

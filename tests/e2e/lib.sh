@@ -3,12 +3,22 @@
 # A test file defines functions named t_<what_it_checks> and ends with
 # run_tests.  Each test runs in a subshell inside a fresh directory, which
 # is removed when the test passes and kept (and named) when it fails.
+# Helpers shared by some of the files are in lib-*.sh, sourced after this
+# one (lib-disc.sh: sessions on files; lib-mmc.sh: the virtual burner).
 #
 # Helpers:
 #   run CMD...              run, keep stdout in ./out, stderr in ./err,
 #                           exit status in $rc
 #   expect_ok CMD...        run; fail unless it exits 0 with empty stderr
 #   expect_exit N CMD...    run; fail unless it exits N and says something
+#   expect_refused N FILE... -- CMD...
+#                           expect_exit N, and every FILE (a directory: all
+#                           files in it) byte for byte as before, and no
+#                           file left behind in . or beside any FILE
+#   skip REASON             the test did not run (it returns right after);
+#                           counted and shown apart from the passed ones
+#   skip_part REASON        a part of the test did not run; shown, the
+#                           test still counts as passed
 #   assert_eq WANT GOT [what]
 #   assert_grep PATTERN FILE
 #   assert_no_grep PATTERN FILE
@@ -54,6 +64,58 @@ expect_exit() {
 	return 0
 }
 
+# The state expect_refused compares: the names in . and beside each FILE
+# (but ./out and ./err, which run writes), the size and checksum of each
+# FILE, and of each file under a FILE that is a directory.
+refused_state() {
+	local f
+	{
+		echo .
+		for f in "$@"; do
+			[ -d "$f" ] && echo "$f" || dirname "$f"
+		done
+	} | LC_ALL=C sort -u | while read -r f; do
+		find "$f" -mindepth 1 -maxdepth 1 ! -path ./out ! -path ./err
+	done | LC_ALL=C sort
+	for f in "$@"; do
+		if [ -d "$f" ]; then
+			find "$f" -type f -printf '%p %s\n' | LC_ALL=C sort
+			find "$f" -type f -exec md5sum {} + | LC_ALL=C sort
+		elif [ -e "$f" ]; then
+			echo "$f $(stat -c %s "$f") $(md5sum <"$f")"
+		else
+			echo "missing $f"
+		fi
+	done
+}
+
+expect_refused() {
+	local want=$1 before after
+	local -a files=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		files+=("$1")
+		shift
+	done
+	[ $# -gt 1 ] || fail "expect_refused: want FILE... -- CMD..."
+	shift
+	before=$(refused_state "${files[@]}")
+	expect_exit "$want" "$@"
+	after=$(refused_state "${files[@]}")
+	[ "$before" = "$after" ] ||
+		fail "'$*' was refused but changed things: $(diff \
+<(echo "$before") <(echo "$after") | grep '^[<>]' | head -n 5)"
+}
+
+# skip and skip_part leave their reason where run_tests finds it.
+skip() {
+	echo "$*" >>"${MS_SKIPPED:-/dev/null}"
+}
+
+skip_part() {
+	echo "$*" >>"${MS_SKIPPED_PART:-/dev/null}"
+}
+
 assert_eq() {
 	[ "$1" = "$2" ] ||
 		fail "${3:-value}: want '$1', got '$2'"
@@ -96,8 +158,11 @@ lsms_toc() {
 		jq -r '.sessions[] | "\(.start) \(.blocks) \(.volume_id)"'
 }
 
+# Runs every t_* function; prints "not ok" with the log of each failure,
+# "skip" with the reason of each skip, and "FILE: N passed, N failed,
+# N skipped" last (tests/e2e/run.sh adds these up).
 run_tests() {
-	local file name dir base status=0 pass=0 failed=0 t
+	local file name dir base status=0 pass=0 failed=0 skipped=0 t
 	base=${MS_TEST_TMP:-${TMPDIR:-/tmp}}
 	file=$(basename "$0" .sh)
 	for t in $(declare -F | sed -n 's/^declare -f \(t_.*\)$/\1/p'); do
@@ -105,16 +170,25 @@ run_tests() {
 			continue
 		fi
 		dir=$(mktemp -d "$base/mstools-$file-$t.XXXXXX")
-		if (cd "$dir" && "$t") >"$dir.log" 2>&1; then
-			pass=$((pass + 1))
-			rm -rf "$dir" "$dir.log"
+		if (cd "$dir" && MS_SKIPPED=$dir.skip \
+		    MS_SKIPPED_PART=$dir.part "$t") >"$dir.log" 2>&1; then
+			if [ -s "$dir.skip" ]; then
+				skipped=$((skipped + 1))
+				echo "skip - $file $t: $(head -n 1 "$dir.skip")"
+			else
+				pass=$((pass + 1))
+			fi
+			[ -s "$dir.part" ] && sed "s/^/skip - $file $t (part): /" \
+				"$dir.part"
+			rm -rf "$dir" "$dir.log" "$dir.skip" "$dir.part"
 		else
 			failed=$((failed + 1))
 			status=1
 			echo "not ok - $file $t (kept in $dir)"
 			sed 's/^/    /' "$dir.log"
+			rm -f "$dir.skip" "$dir.part"
 		fi
 	done
-	echo "$file: $pass passed, $failed failed"
+	echo "$file: $pass passed, $failed failed, $skipped skipped"
 	return $status
 }

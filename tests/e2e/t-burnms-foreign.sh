@@ -5,7 +5,7 @@
 # same size; otherwise it is the wrong disc (exit 3), even when the two
 # discs' sessions sit at the same addresses.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
+. "$(dirname "$0")/lib-disc.sh"
 
 # two_discs MAKER: discs A.iso and B.iso, one session each at the same
 # addresses (same NWA) but with other files; MAKER is mkms or xorriso.
@@ -46,11 +46,9 @@ right_and_wrong() {
 	local maker=$1 tool=$2
 	two_discs "$maker"
 	foreign_image "$tool" f.iso
-	sum=$(md5sum <B.iso)
-	expect_exit 3 burnms --foreign -d B.iso f.iso
+	expect_refused 3 B.iso -- burnms --foreign -d B.iso f.iso
 	assert_eq "burnms: image 'f.iso' was built for another disc or disc state: its file '/data.bin' has 3000 bytes at block $(lsms_block A.iso data.bin), but the file there in the last session of 'B.iso' has 5000" \
 		"$(cat err)" "message"
-	assert_eq "$sum" "$(md5sum <B.iso)" "disc B"
 	expect_exit 3 burnms --foreign --dummy -d B.iso f.iso
 	# the disc it was built for takes it, and reads back as one tree
 	expect_ok burnms --foreign -d A.iso f.iso
@@ -99,10 +97,8 @@ t_damaged_directory_in_a_foreign_image_is_refused() {
 	start=${msinfo#*,}
 	printf '\001' | dd of=f.iso bs=1 seek=$(( (root - start) * 2048 )) \
 		conv=notrunc status=none
-	sum=$(md5sum <A.iso)
-	expect_exit 1 burnms --foreign -d A.iso f.iso
+	expect_refused 1 A.iso -- burnms --foreign -d A.iso f.iso
 	assert_grep "^burnms: the directory at block $root of image 'f.iso' is damaged: a directory record does not fit\$" err
-	assert_eq "$sum" "$(md5sum <A.iso)" "disc A"
 }
 
 t_foreign_directory_outside_the_image_is_refused() {
@@ -131,10 +127,8 @@ while i < 2048 and d[i]:
 import struct
 f = open('f.iso', 'r+b'); f.seek($rec + 2)
 f.write(struct.pack('<I', 20) + struct.pack('>I', 20))"
-	sum=$(md5sum <A.iso)
-	expect_exit 1 burnms --foreign -d A.iso f.iso
+	expect_refused 1 A.iso -- burnms --foreign -d A.iso f.iso
 	assert_grep "^burnms: directory '/sub' of image 'f.iso' lies at blocks 20+1, outside blocks $start to" err
-	assert_eq "$sum" "$(md5sum <A.iso)" "disc A"
 }
 
 image_blocks() {

@@ -5,8 +5,8 @@
 # block on write-once discs when it is a file, and is reported after the
 # write when it is a stream.  Images without tags are written as before.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
-. "$(dirname "$0")/mmc.sh"
+. "$(dirname "$0")/lib-disc.sh"
+. "$(dirname "$0")/lib-mmc.sh"
 
 # flip IMAGE FILE [OFFSET]: change one bit of FILE's data inside IMAGE
 flip() {
@@ -44,21 +44,17 @@ one_session_and_next() {
 	new_session d.iso s1
 	expect_ok mkms -M d.iso -o n.iso "$@" s2
 	cp n.iso good.iso
-	cp d.iso before.iso
 }
 
 t_flipped_data_byte_is_not_committed_to_a_disc_file() {
 	one_session_and_next
 	flip n.iso s2/big.bin
-	expect_exit 6 burnms -d d.iso n.iso
+	expect_refused 6 d.iso -- burnms -d d.iso n.iso
 	assert_eq "burnms: image 'n.iso' is damaged: blocks 64 to $(( 64 + $(stat -c %s n.iso) / 2048 - 2 )) do not match its session checksum tag; nothing of it was committed, and the medium is as it was" \
 		"$(cat err)" "message"
-	assert_same_file before.iso d.iso
 	# from a pipe, the same
-	run sh -c 'cat n.iso | burnms -d d.iso -'
-	assert_eq 6 "$rc" "exit status from a pipe"
+	expect_refused 6 d.iso -- sh -c 'cat n.iso | burnms -d d.iso -'
 	assert_grep "^burnms: image '-' is damaged: .* session checksum tag" err
-	assert_same_file before.iso d.iso
 	# the sound image goes on, and all three of its tags are seen
 	expect_exit 0 burnms -v -d d.iso good.iso
 	assert_grep "^burnms: image 'good.iso': its 3 checksum tags match\$" err
@@ -70,9 +66,8 @@ t_damaged_directory_fails_the_tree_tag() {
 	# the root directory of the new session: its first record's date
 	root=$(od -An -tu4 -j $((16 * 2048 + 156 + 2)) -N4 n.iso | tr -d ' ')
 	flip_block n.iso $((root - 64)) 20
-	expect_exit 6 burnms -d d.iso n.iso
+	expect_refused 6 d.iso -- burnms -d d.iso n.iso
 	assert_grep "do not match its directory tree checksum tag" err
-	assert_same_file before.iso d.iso
 }
 
 t_damaged_session_tag_is_refused() {
@@ -81,9 +76,8 @@ t_damaged_session_tag_is_refused() {
 	head -c 24 <(dd if=n.iso bs=2048 skip=$last count=1 status=none) >tag.txt
 	assert_eq "libisofs_checksum_tag_v1" "$(cat tag.txt)" "the last block"
 	flip_block n.iso "$last" 100
-	expect_exit 6 burnms -d d.iso n.iso
+	expect_refused 6 d.iso -- burnms -d d.iso n.iso
 	assert_grep "its session checksum tag, expected at block $((64 + last)), is damaged" err
-	assert_same_file before.iso d.iso
 }
 
 t_image_without_tags_is_written_as_before() {
@@ -101,10 +95,8 @@ t_write_once_file_image_is_checked_before_writing() {
 	expect_ok on disc mkms -M "$DEV" -o n.iso s2
 	cp n.iso good.iso
 	flip n.iso s2/big.bin
-	sum=$(state_sum disc)
-	expect_exit 6 on disc burnms -d "$DEV" n.iso
+	expect_refused 6 disc -- on disc burnms -d "$DEV" n.iso
 	assert_grep "^burnms: image 'n.iso' is damaged: .* session checksum tag; nothing was written\$" err
-	assert_eq "$sum" "$(state_sum disc)" "the disc"
 	expect_ok on disc burnms -d "$DEV" good.iso
 }
 

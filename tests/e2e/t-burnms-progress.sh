@@ -4,8 +4,8 @@
 # ("flushing", "verifying"), never a line that sits still at 100 %; and
 # --verify says that it passed.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
-. "$(dirname "$0")/mmc.sh"
+. "$(dirname "$0")/lib-disc.sh"
+. "$(dirname "$0")/lib-mmc.sh"
 
 # The progress redraws of ./err, one per line.
 redraws() {

@@ -2,38 +2,32 @@
 # burnms -d F F: an image given as its own medium is named as such, by
 # device and inode, whatever the names look like.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
+. "$(dirname "$0")/lib-disc.sh"
 
 t_disc_file_as_its_own_image() {
 	mkdir s1
 	echo one >s1/a.txt
 	new_session d.iso s1
-	cp d.iso before.iso
-	expect_exit 2 burnms -d d.iso d.iso
+	expect_refused 2 d.iso -- burnms -d d.iso d.iso
 	assert_eq "burnms: image 'd.iso' and the medium 'd.iso' are the same file: an image cannot be written onto itself" \
 		"$(cat err)" "message"
-	assert_same_file before.iso d.iso
 	# other names for the same file
 	ln d.iso hard.iso
 	ln -s d.iso soft.iso
-	expect_exit 2 burnms -d stdio:"$PWD/hard.iso" ./soft.iso
+	expect_refused 2 d.iso -- burnms -d stdio:"$PWD/hard.iso" ./soft.iso
 	assert_grep "are the same file" err
-	run sh -c 'burnms -d d.iso - <d.iso'
-	assert_eq 2 "$rc" "exit status from a redirect"
+	expect_refused 2 d.iso -- sh -c 'burnms -d d.iso - <d.iso'
 	assert_grep "^burnms: image '-' and the medium 'd.iso' are the same file" err
-	expect_exit 2 burnms --dummy -d d.iso d.iso
+	expect_refused 2 d.iso -- burnms --dummy -d d.iso d.iso
 	assert_grep "are the same file" err
-	assert_same_file before.iso d.iso
 }
 
 t_plain_image_as_its_own_medium() {
 	mkdir g
 	echo g >g/g.txt
 	genisoimage -quiet -R -J -o g.iso g 2>/dev/null || fail "genisoimage"
-	cp g.iso before.iso
-	expect_exit 2 burnms --foreign -d g.iso g.iso
+	expect_refused 2 g.iso -- burnms --foreign -d g.iso g.iso
 	assert_grep "^burnms: image 'g.iso' and the medium 'g.iso' are the same file" err
-	assert_same_file before.iso g.iso
 	# a copy is another file: judged as usual
 	cp g.iso copy.iso
 	expect_exit 3 burnms --foreign -d g.iso copy.iso

@@ -14,7 +14,7 @@
 # their commands must succeed (a stricter reading than the shell's).
 . "$(dirname "$0")/lib.sh"
 
-. "$(dirname "$0")/mmc.sh"
+. "$(dirname "$0")/lib-mmc.sh"
 
 # The files and discs the examples use.  The drive's CD-R holds /old/ and
 # /notes.txt; disc.iso (not for README.md, whose tour starts it) holds

@@ -6,8 +6,8 @@
 # as xorriso, 7z, isoinfo and bsdtar read it holds the old and the new
 # files, with what the base carried intact or named in a warning.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
-. "$(dirname "$0")/mmc.sh"
+. "$(dirname "$0")/lib-disc.sh"
+. "$(dirname "$0")/lib-mmc.sh"
 
 # old: the tree every base starts from; new: what mkms adds
 trees() {
@@ -126,17 +126,14 @@ t_udf_only_medium_is_refused_by_every_tool() {
 	truncate -s 4M u.img
 	mkudffs --media-type=hd --blocksize=2048 u.img >/dev/null 2>&1 ||
 		fail "mkudffs"
-	sum=$(md5_of u.img)
-	expect_exit 4 lsms u.img
+	expect_refused 4 u.img -- lsms u.img
 	assert_grep "holds a UDF file system and no ISO 9660 volume" err
 	assert_grep "cannot import a UDF tree" err
-	expect_exit 4 mkms -M u.img -o n.iso new
+	expect_refused 4 u.img -- mkms -M u.img -o n.iso new
 	assert_grep "holds a UDF file system" err
-	[ -e n.iso ] && fail "mkms wrote an image"
 	expect_ok mkms -o f.iso new
-	expect_exit 4 burnms --foreign -d u.img f.iso
+	expect_refused 4 u.img -- burnms --foreign -d u.img f.iso
 	assert_grep "holds a UDF file system" err
-	assert_eq "$sum" "$(md5_of u.img)" "the UDF medium after burnms"
 }
 
 # isoinfo -d's and xorriso's El Torito reports, with the catalog's block
@@ -394,15 +391,13 @@ t_udf_only_cd_r_is_refused() {
 		fail "mkudffs"
 	on cd xorriso -as cdrecord dev="$DEV" -multi u.img >x.log 2>&1 ||
 		fail "xorriso -as cdrecord: $(tail -n 3 x.log)"
-	sum=$(state_sum cd)
-	expect_exit 4 on cd lsms "$DEV"
+	expect_refused 4 cd -- on cd lsms "$DEV"
 	assert_grep "session 1: it holds a UDF file system and no ISO 9660" err
-	expect_exit 4 on cd mkms -M "$DEV" -o n.iso new
+	expect_refused 4 cd -- on cd mkms -M "$DEV" -o n.iso new
 	assert_grep "holds a UDF file system" err
 	expect_ok mkms -o f.iso new
-	expect_exit 4 on cd burnms --foreign -d "$DEV" f.iso
+	expect_refused 4 cd -- on cd burnms --foreign -d "$DEV" f.iso
 	assert_grep "holds a UDF file system" err
-	assert_eq "$sum" "$(state_sum cd)" "the disc after burnms"
 }
 
 run_tests

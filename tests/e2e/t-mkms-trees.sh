@@ -3,7 +3,7 @@
 # Ridge a later session imports the Joliet tree, which has no room for
 # paths over 240 characters or for symbolic links.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
+. "$(dirname "$0")/lib-disc.sh"
 
 LONG=directory_01_abcdefghijklmnopqrstuvwxyz_0123456789
 # the ISO 9660 names libisofs gives them without Rock Ridge
@@ -44,19 +44,16 @@ t_session_that_would_drop_files_refused() {
 	make_src
 	expect_ok mkms -q --no-rockridge -M d.iso -o s1.iso src
 	expect_ok burnms -d d.iso s1.iso
-	md5_before=$(md5_of d.iso)
 	echo "two" >two.txt
-	expect_exit 4 mkms -M d.iso -o s2.iso two.txt
+	expect_refused 4 d.iso -- mkms -M d.iso -o s2.iso two.txt
 	assert_grep "the last session of 'd.iso' has no Rock Ridge" err
 	assert_grep "'$ISO_DEEP'" err
-	[ -e s2.iso ] && fail "s2.iso was written"
 	# with Rock Ridge in the new session the import is the same
-	expect_exit 4 mkms -M d.iso -o s2.iso --allow-empty
+	expect_refused 4 d.iso -- mkms -M d.iso -o s2.iso --allow-empty
 	assert_grep "'$ISO_DEEP'" err
-	assert_eq "$md5_before" "$(md5_of d.iso)" "checksum of d.iso"
 	# a snapshot holds both trees and tells the same
 	expect_ok lsms --export d.mss d.iso
-	expect_exit 4 mkms -M d.mss -o s2.iso two.txt
+	expect_refused 4 d.mss -- mkms -M d.mss -o s2.iso two.txt
 	assert_grep "'$ISO_DEEP'" err
 	expect_ok mkms -M d.mss -o s2.iso --rm "$ISO_DEEP" two.txt
 	# naming the file, or a directory above it in any case, drops it
@@ -74,11 +71,9 @@ t_xorriso_base_without_rockridge_refused() {
 	xorriso -dev x.iso -rockridge off -joliet on -map src / -commit \
 		>/dev/null 2>&1 || fail "xorriso base"
 	echo "two" >two.txt
-	expect_exit 4 mkms -M x.iso -o s2.iso two.txt
+	expect_refused 4 x.iso -- mkms -M x.iso -o s2.iso two.txt
 	assert_grep "has no Rock Ridge" err
 	assert_grep "DEEP.TXT'" err
-	[ -e s2.iso ] && fail "s2.iso was written"
-	return 0
 }
 
 # Nothing lost, nothing said: a base without Rock Ridge whose Joliet tree

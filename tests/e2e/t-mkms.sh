@@ -1,7 +1,7 @@
 #!/bin/bash
 # mkms: the sessions it builds, read back by xorriso, bsdtar, 7z and isoinfo.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
+. "$(dirname "$0")/lib-disc.sh"
 
 # le_be32 N: N as the both-endian 32-bit field of ISO 9660, for printf
 le_be32() {
@@ -228,7 +228,7 @@ t_fifo_and_socket_are_skipped_with_a_warning() {
 		have_sock=1
 	else
 		have_sock=0
-		skip "no python3 to make a socket; the fifo is still tested"
+		skip_part "no python3 to make a socket; the fifo is still tested"
 	fi
 	run mkms -M d.iso -o n.iso src
 	assert_eq 0 "$rc" "exit status"
@@ -391,44 +391,39 @@ t_missing_source_refused_before_reading_the_medium() {
 	refusal_setup
 	head -c 100000 /dev/urandom >r.bin
 	# the medium would be refused with 4: the source is judged first
-	expect_exit 2 mkms -M r.bin -o dest/n.iso a no-such-source
+	expect_refused 2 d.iso dest r.bin -- \
+		mkms -M r.bin -o dest/n.iso a no-such-source
 	assert_grep "^mkms: cannot add 'no-such-source': No such file or directory\$" err
-	assert_nothing_written
-	expect_exit 2 mkms -M d.iso -o - /x/y=no-such-source
+	expect_refused 2 d.iso dest -- mkms -M d.iso -o - /x/y=no-such-source
 	assert_grep "cannot add 'no-such-source'" err
 	[ -s out ] && fail "mkms wrote to standard output"
-	assert_nothing_written
+	return 0
 }
 
 t_output_that_is_the_medium_refused() {
 	refusal_setup
 	for spec in "d.iso d.iso" "stdio:d.iso ./d.iso" "d.iso $PWD/d.iso"; do
 		set -- $spec
-		expect_exit 2 mkms -M "$1" -o "$2" a
+		expect_refused 2 d.iso dest -- mkms -M "$1" -o "$2" a
 		assert_grep "output '$2' is the medium itself" err
 	done
 	ln -s d.iso alias.iso
-	expect_exit 2 mkms -M alias.iso -o d.iso a
+	expect_refused 2 d.iso dest -- mkms -M alias.iso -o d.iso a
 	assert_grep "output 'd.iso' is the medium itself" err
-	rm alias.iso
-	assert_nothing_written
-	find . -name '.*.mkms-*' >tmp.list
-	assert_eq "" "$(cat tmp.list)" "temporary files"
 }
 
 t_unsuitable_medium_refused() {
 	refusal_setup
 	head -c 200000 /dev/urandom >r.bin
-	expect_exit 4 mkms -M r.bin -o dest/n.iso a
+	expect_refused 4 d.iso dest r.bin -- mkms -M r.bin -o dest/n.iso a
 	assert_grep "cannot read the sessions of 'r.bin': no ISO 9660" err
 	# a session image is not a medium either
 	expect_ok mkms -M d.iso -o s.iso b
-	expect_exit 4 mkms -M s.iso -o dest/n.iso a
+	expect_refused 4 d.iso dest s.iso -- mkms -M s.iso -o dest/n.iso a
 	assert_grep "'s.iso' is a session image, not a medium" err
 	mkdir dir.iso
-	expect_exit 4 mkms -M dir.iso -o dest/n.iso a
+	expect_refused 4 d.iso dest dir.iso -- mkms -M dir.iso -o dest/n.iso a
 	assert_grep "'dir.iso' is a directory, not a medium" err
-	assert_nothing_written
 }
 
 t_corrupt_root_directory_refused() {
@@ -438,11 +433,9 @@ t_corrupt_root_directory_refused() {
 	[ "$root" -gt $((start + 16)) ] || fail "root block $root"
 	head -c 2048 /dev/urandom |
 		dd of=d.iso bs=2048 seek="$root" conv=notrunc status=none
-	disc_md5=$(md5_of d.iso)
-	expect_exit 1 mkms -M d.iso -o dest/n.iso a
+	expect_refused 1 d.iso dest -- mkms -M d.iso -o dest/n.iso a
 	assert_grep "cannot import the last session of 'd.iso' (session at block $start," err
 	assert_grep "checksum mismatch" err
-	assert_nothing_written
 }
 
 t_corrupt_root_directories_without_md5_refused() {
@@ -453,7 +446,6 @@ t_corrupt_root_directories_without_md5_refused() {
 	expect_ok burnms -d d.iso n.iso
 	expect_ok mkms --no-md5 -M d.iso -o n.iso b
 	expect_ok burnms -d d.iso n.iso
-	dir_state dest >dest.before
 	start=$(last_start d.iso)
 	# the ISO 9660 root at start+16, the Joliet root at start+17
 	root=$(root_block d.iso "$start")
@@ -462,57 +454,51 @@ t_corrupt_root_directories_without_md5_refused() {
 		head -c 2048 /dev/urandom |
 			dd of=d.iso bs=2048 seek="$b" conv=notrunc status=none
 	done
-	disc_md5=$(md5_of d.iso)
-	expect_exit 1 mkms -M d.iso -o dest/n.iso a
+	expect_refused 1 d.iso dest -- mkms -M d.iso -o dest/n.iso a
 	assert_grep "cannot import the last session of 'd.iso' (session at block $start, last block read $jroot)" err
-	assert_nothing_written
 }
 
 t_truncated_medium_refused() {
 	refusal_setup
 	start=$(last_start d.iso)
 	truncate -s $(( (start + 20) * 2048 )) d.iso
-	disc_md5=$(md5_of d.iso)
-	expect_exit 1 mkms -M d.iso -o dest/n.iso a
+	expect_refused 1 d.iso dest -- mkms -M d.iso -o dest/n.iso a
 	assert_grep "the last session of 'd.iso' is damaged at block $((start + 16)): session 2 at block $start needs" err
-	assert_nothing_written
 	truncate -s $(( (start + 10) * 2048 )) d.iso
-	disc_md5=$(md5_of d.iso)
-	expect_exit 1 mkms -M d.iso -o - a
+	expect_refused 1 d.iso dest -- mkms -M d.iso -o - a
 	[ -s out ] && fail "mkms wrote to standard output"
 	assert_grep "damaged at block $((start + 16))" err
-	assert_nothing_written
 }
 
 t_rm_of_a_missing_path_refused() {
 	refusal_setup
-	expect_exit 2 mkms -M d.iso -o dest/n.iso --rm /no/such/file a
+	expect_refused 2 d.iso dest -- \
+		mkms -M d.iso -o dest/n.iso --rm /no/such/file a
 	assert_grep "^mkms: cannot remove '/no/such/file': no such file or directory in the image\$" err
-	expect_exit 2 mkms -M d.iso -o dest/n.iso --rm one.txt a
+	expect_refused 2 d.iso dest -- mkms -M d.iso -o dest/n.iso --rm one.txt a
 	assert_grep "\-\-rm wants an absolute path in the image, not 'one.txt'" err
-	assert_nothing_written
 }
 
 t_bad_c_refused() {
 	refusal_setup
 	for c in abc 12 ,5 5, 1,2,3 -1,5 99999999999,5; do
-		expect_exit 2 mkms -C "$c" -o dest/n.iso a
+		expect_refused 2 d.iso dest -- mkms -C "$c" -o dest/n.iso a
 		assert_grep "bad -C '$c': want two block numbers, last,nwa" err
 	done
-	assert_nothing_written
 }
 
 t_c_must_agree_with_m() {
 	refusal_setup
 	msinfo=$(lsms --msinfo d.iso)
 	nwa=${msinfo#*,}
-	expect_exit 2 mkms -C "0,$((nwa + 32))" -M d.iso -o dest/n.iso a
+	expect_refused 2 d.iso dest -- \
+		mkms -C "0,$((nwa + 32))" -M d.iso -o dest/n.iso a
 	assert_grep "\-C 0,$((nwa + 32)) disagrees with 'd.iso', whose msinfo is $msinfo" err
-	expect_exit 2 mkms -C "7,$nwa" -M d.iso -o dest/n.iso a
+	expect_refused 2 d.iso dest -- mkms -C "7,$nwa" -M d.iso -o dest/n.iso a
 	assert_grep "disagrees with 'd.iso'" err
-	expect_exit 2 mkms -C 0,64 -M blank.iso -o dest/n.iso a
+	expect_refused 2 d.iso dest blank.iso -- \
+		mkms -C 0,64 -M blank.iso -o dest/n.iso a
 	assert_grep "\-C 0,64 disagrees with 'blank.iso': a first session goes to block 32" err
-	assert_nothing_written
 	# cdrecord's msinfo and the real start of the last session both agree
 	expect_ok mkms -C "$msinfo" -M d.iso -o c1.iso a
 	expect_ok mkms -C "$(last_start d.iso),$nwa" -M d.iso -o c2.iso a
@@ -523,10 +509,9 @@ t_c_must_agree_with_m() {
 t_failed_write_leaves_no_temporary_file() {
 	refusal_setup
 	head -c 3000000 /dev/urandom >b/big.bin
-	run bash -c 'ulimit -f 1000; exec mkms -M d.iso -o dest/n.iso b'
-	assert_eq 1 "$rc" "exit status"
+	expect_refused 1 d.iso dest -- \
+		bash -c 'ulimit -f 1000; exec mkms -M d.iso -o dest/n.iso b'
 	assert_grep "^mkms: cannot write 'dest/n.iso': File too large\$" err
-	assert_nothing_written
 }
 
 t_terminated_build_leaves_no_temporary_file() {

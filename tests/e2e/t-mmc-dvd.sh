@@ -3,7 +3,7 @@
 # libburn talking MMC to the virtual burner of tests/vdrive.
 . "$(dirname "$0")/lib.sh"
 
-. "$(dirname "$0")/mmc.sh"
+. "$(dirname "$0")/lib-mmc.sh"
 
 t_dvd_plus_r_sessions() {
 	new_disc dvd dvd+r

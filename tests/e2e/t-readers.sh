@@ -4,13 +4,13 @@
 # tree of a later session that holds a file imported from an earlier
 # session whose name is about 106 bytes or longer; xorriso, 7z and isoinfo
 # read the same disc, and a disc grown the same way by xorriso stops
-# bsdtar just the same.  mkms(1) tells users; disc.sh's bsdtar_can_read
+# bsdtar just the same.  mkms(1) tells users; lib-disc.sh's bsdtar_can_read
 # keeps the tests that use bsdtar as an oracle clear of it.
 #
 # If a newer bsdtar reads these discs, the tests below fail: then update
 # mkms(1), bsdtar_can_read and this file.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
+. "$(dirname "$0")/lib-disc.sh"
 
 # long_name N: a name of N bytes
 long_name() {
@@ -41,7 +41,7 @@ two_sessions() {
 bsdtar_fails() {
 	run bsdtar -tf "$1"
 	[ "$rc" -ne 0 ] ||
-		fail "bsdtar now reads '$1': update mkms(1), disc.sh and this test"
+		fail "bsdtar now reads '$1': update mkms(1), lib-disc.sh and this test"
 	assert_grep 'Invalid parameter in SUSP "CE" extension' err
 }
 

@@ -3,7 +3,7 @@
 # refusal in the same words from all three (common/layout.c).
 . "$(dirname "$0")/lib.sh"
 
-. "$(dirname "$0")/mmc.sh"
+. "$(dirname "$0")/lib-mmc.sh"
 
 # A damaged next track has no NWA: lsms --msinfo prints no address for
 # it, and says why in the words mkms and burnms use.

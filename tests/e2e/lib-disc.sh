@@ -1,8 +1,8 @@
-# Helpers for the tests that build and write sessions, sourced after lib.sh
-# by t-mkms.sh and t-burnms.sh.  Every reading goes through another tool
-# (xorriso, bsdtar), so a test never trusts our own reader alone.
+# Helpers for the tests that build and write sessions on files, sourced
+# after lib.sh (t-mkms.sh, t-burnms.sh, ...).  Every reading goes through
+# another tool (xorriso, bsdtar), so a test never trusts our own reader
+# alone.
 #
-#   skip REASON             say why a test did not run (it still passes)
 #   md5_of FILE
 #   new_session DISC SRC... mkms + burnms: one more session, must be quiet
 #   extract_newest ISO DIR  the newest tree, as bsdtar reads it
@@ -15,13 +15,6 @@
 #   dir_state DIR           names and checksums, to prove DIR unchanged
 #   last_start DISC         start of the last session, by xorriso -toc
 #   root_block DISC START   the block of that session's root directory
-
-# The file's own stdout, for lines that must outlive a passing test's log.
-exec 5>&1
-
-skip() {
-	echo "skip - $(basename "$0" .sh) ${FUNCNAME[1]}: $*" >&5
-}
 
 md5_of() {
 	md5sum "$1" | cut -d' ' -f1

@@ -1,5 +1,12 @@
-# Helpers for tests of lsms, mkms and burnms on the virtual burner
-# (tests/vdrive), sourced after lib.sh.
+# Helpers for tests on the virtual burner (tests/vdrive), sourced after
+# lib.sh by t-vdrive.sh (the burner itself, through xorriso) and by the
+# tests of lsms, mkms and burnms on it.
+#
+#   on STATE CMD...         CMD with disc STATE in the virtual drive $DEV
+#   new_disc STATE PROFILE [BLOCKS]
+#   state_sum STATE         checksum of the disc, to compare before/after
+#   hold STATE [--no-excl]  another program keeps the drive until unhold
+#   src N, json STATE, burn_checked STATE N [OPTS], burn STATE N, tree
 
 VD_LIB=$MS_BUILD/tests/libmsvdrive.so
 DEV=/dev/msvd-test0
@@ -55,6 +62,27 @@ burn() {
 	src "$2"
 	on "$1" mkms -M "$DEV" -o - "src$2" | on "$1" burnms -d "$DEV" - ||
 		fail "session $2 on $1"
+}
+
+# hold STATE [--no-excl]: keep the drive busy in the background (an
+# O_EXCL open, or with --no-excl an fcntl() lock alone) until unhold; the
+# holder's process id is in $holder.
+hold() {
+	local i
+	LD_PRELOAD=$VD_LIB MSVD_DEVICE=$DEV MSVD_STATE=$PWD/$1 \
+		msvd hold 60 ${2:+"$2"} >held &
+	holder=$!
+	for i in $(seq 50); do
+		grep -q holding held 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "msvd hold did not get the drive"
+}
+
+unhold() {
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	return 0
 }
 
 # The sessions of a flat read-back of the disc, as xorriso sees each tree:
