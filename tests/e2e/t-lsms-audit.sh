@@ -3,6 +3,11 @@
 # checked against xorriso's view of the same sessions.
 . "$(dirname "$0")/lib.sh"
 
+. "$(dirname "$0")/mmc.sh"
+
+# A command prefix for lsms: "on STATE" for the virtual burner.
+AUDIT_ON=
+
 # xorriso_files FILE START: "path size start blocks" of every file of the
 # session at START, one line per extent, as xorriso reports them.  An
 # empty file's block holds no data: its start is left out ("-").
@@ -13,9 +18,9 @@ xorriso_files() {
 		awk '{ if ($NF == 0) $(NF-1) = "-"; print }' | sort
 }
 
-# lsms_files FILE N: the same from lsms --files --json.
+# lsms_files MEDIUM N: the same from lsms --files --json.
 lsms_files() {
-	lsms --json --files --session "$2" "$1" |
+	$AUDIT_ON lsms --json --files --session "$2" "$1" |
 		jq -r '.[] | select(.type == "file") | .path as $p |
 			.size as $s | .extents[] |
 			"\($p) \($s) \(if .blocks == 0 then "-" else .start end) \(.blocks)"' |
@@ -34,19 +39,27 @@ expected_diff() {
 			$2 != $3 { print "M", $1 }' | sort -k2
 }
 
-# check_disc FILE: --files and --diff of every session equal what the
-# xorriso listings say.
+# check_disc MEDIUM [FLAT]: --files and --diff of every session of MEDIUM
+# equal what the xorriso listings of FLAT say.  FLAT is a drive's disc read
+# back flat, whose session starts come from the drive's TOC; without it,
+# MEDIUM is a disc file and its session starts are xorriso's.
 check_disc() {
-	local n=0 start prev=""
-	for start in $(xorriso_toc "$1" | cut -d' ' -f1); do
+	local n=0 start prev="" starts
+	if [ -n "${2:-}" ]; then
+		starts=$($AUDIT_ON xorriso -indev "$1" -toc 2>/dev/null |
+			sed -n 's/^ISO session *: *[0-9]* , *\([0-9]*\) ,.*/\1/p')
+	else
+		starts=$(xorriso_toc "$1" | cut -d' ' -f1)
+	fi
+	for start in $starts; do
 		n=$((n + 1))
-		xorriso_files "$1" "$start" >want$n
+		xorriso_files "${2:-$1}" "$start" >want$n
 		[ -s want$n ] || fail "xorriso lists no file in session $n"
 		lsms_files "$1" $n >got$n || fail "lsms --files --session $n"
 		diff want$n got$n >&2 || fail "--files of session $n"
 		if [ -n "$prev" ]; then
 			expected_diff want$prev want$n >wantdiff$n
-			expect_ok lsms --diff --session $n "$1"
+			expect_ok $AUDIT_ON lsms --diff --session $n "$1"
 			# files only: A, D and M of paths xorriso lists
 			cat want$prev want$n | cut -d' ' -f1 | sort -u >paths
 			grep '^[ADM] ' out | sort -k2 |
@@ -107,6 +120,20 @@ t_xorriso_disc_files_and_diff_match_xorriso() {
 t_mkms_disc_files_and_diff_match_xorriso() {
 	mkms_disc disc.iso
 	check_disc disc.iso
+}
+
+t_drive_files_and_diff_match_xorriso() {
+	new_disc cd cd-r 100000
+	burn cd 1
+	burn cd 2
+	mkdir -p src3 && echo replaced >src3/n1
+	on cd mkms -M "$DEV" -o - src3 --rm /d2 | on cd burnms -d "$DEV" - ||
+		fail "session 3"
+	msvd dump cd flat.iso || fail "msvd dump"
+	AUDIT_ON="on cd"
+	check_disc "$DEV" flat.iso
+	assert_eq "D /d2/f2" "$(grep '^D /d2/f2$' out)" "removal"
+	assert_eq "M /n1" "$(grep '^M /n1$' out)" "replacement"
 }
 
 t_files_shows_types_sessions_and_links() {
