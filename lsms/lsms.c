@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "exit.h"
 #include "layout.h"
@@ -25,8 +26,17 @@ enum output {
 	OUT_EXPORT,
 };
 
+enum audit {
+	AUDIT_NONE,
+	AUDIT_FILES,
+	AUDIT_DIFF,
+};
+
 struct lsms {
 	enum output output;
+	enum audit audit;
+	int session;		/* --session, 0 for the newest */
+	int between[2];		/* --between A,B, or zeros */
 	int verbose;
 	enum ms_progress_mode progress;
 	const char *medium;
@@ -34,20 +44,28 @@ struct lsms {
 };
 
 enum {
-	OPT_EXPORT = 256,
+	OPT_BETWEEN = 256,
+	OPT_DIFF,
+	OPT_EXPORT,
+	OPT_FILES,
 	OPT_MAP,
 	OPT_PROGRESS,
+	OPT_SESSION,
 	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
+	{ "between", required_argument, NULL, OPT_BETWEEN },
+	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "files", no_argument, NULL, OPT_FILES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "map", no_argument, NULL, OPT_MAP },
 	{ "msinfo", no_argument, NULL, 'm' },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -58,7 +76,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: lsms [-hjmqv] [--export snapshot] [--map] "
 		"[--progress=when] [--version]\n"
-		"            medium\n");
+		"            medium\n"
+		"       lsms [-jqv] --files [--session n] medium\n"
+		"       lsms [-jqv] --diff [--session n | --between a,b] "
+		"medium\n");
 }
 
 static void help(void)
@@ -69,6 +90,13 @@ static void help(void)
 	       "image.\n\n"
 	       "  -j, --json        one JSON object (see lsms(1))\n"
 	       "  -m, --msinfo      print msc1,nwa like cdrecord -msinfo\n"
+	       "      --files       the tree of a session (the newest, or "
+	       "--session n)\n"
+	       "      --diff        what a session changed against the one "
+	       "before\n"
+	       "      --session n   the session for --files and --diff\n"
+	       "      --between a,b --diff: what session b changed against "
+	       "session a\n"
 	       "      --export file save a snapshot for building sessions "
 	       "offline\n"
 	       "                    (replaces only a snapshot or an empty "
@@ -94,6 +122,109 @@ static int set_output(struct lsms *o, enum output out)
 	}
 	o->output = out;
 	return 0;
+}
+
+/* A session number: 1 or more. */
+static int parse_session(const char *s, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || end == s || n < 1 || n > 1000000)
+		return -1;
+	*out = (int)n;
+	return end - s;
+}
+
+static int parse_between(const char *s, int between[2])
+{
+	int len = parse_session(s, &between[0]);
+
+	if (len < 0 || s[len] != ',')
+		return -1;
+	s += len + 1;
+	len = parse_session(s, &between[1]);
+	return len < 0 || s[len] ? -1 : 0;
+}
+
+/* The options of --files and --diff, against each other and the rest. */
+static int audit_refusal(const struct lsms *o)
+{
+	if (o->audit == AUDIT_NONE) {
+		if (o->session || o->between[0]) {
+			ms_cli_error("--session and --between go with --files "
+				     "or --diff");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->output != OUT_TABLE && o->output != OUT_JSON) {
+		ms_cli_error("--files and --diff exclude --export, --msinfo "
+			     "and --map");
+		return -1;
+	}
+	if (o->between[0] && o->audit != AUDIT_DIFF) {
+		ms_cli_error("--between goes with --diff");
+		return -1;
+	}
+	if (o->between[0] && o->session) {
+		ms_cli_error("--session and --between exclude each other");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * --files and --diff: the tree of a session, or what it changed.  The
+ * session before the first is the empty tree.
+ */
+static int audit(struct ms_ctx *c, const struct lsms *o,
+		 struct ms_medium *m, const struct ms_layout *l)
+{
+	struct ms_audit_tree a = { 0 }, b = { 0 };
+	struct ms_audit_diff d = { 0 };
+	int to = o->between[0] ? o->between[1] :
+		o->session ? o->session : l->nsessions;
+	int from = o->between[0] ? o->between[0] : to - 1;
+	int ret = MS_EXIT_OK;
+
+	if (l->nsessions == 0) {
+		ms_cli_error("'%s' holds no session", o->medium);
+		return MS_EXIT_UNSUITABLE;
+	}
+	if (to > l->nsessions || from > l->nsessions) {
+		ms_cli_error("'%s' has no session %d (it holds %d)", o->medium,
+			     to > l->nsessions ? to : from, l->nsessions);
+		return MS_EXIT_USAGE;
+	}
+	if (o->audit == AUDIT_DIFF && from > 0 &&
+	    ms_audit_tree_read(c, m, l, from - 1, &a) < 0)
+		goto fail;
+	if (ms_audit_tree_read(c, m, l, to - 1, &b) < 0)
+		goto fail;
+	if (o->audit == AUDIT_FILES) {
+		if (o->output == OUT_JSON)
+			ms_audit_json_files(stdout, &b);
+		else
+			ms_audit_print_files(stdout, &b);
+	} else {
+		if (ms_audit_diff(c, &a, &b, &d) < 0)
+			goto fail;
+		if (o->output == OUT_JSON)
+			ms_audit_json_diff(stdout, &a, &b, &d);
+		else
+			ms_audit_print_diff(stdout, &d);
+	}
+	goto out;
+fail:
+	ret = ms_cli_fail(c);
+out:
+	ms_audit_diff_release(&d);
+	ms_audit_tree_release(&a);
+	ms_audit_tree_release(&b);
+	return ret;
 }
 
 /* --msinfo needs a session to continue from, on a medium that takes more. */
@@ -165,6 +296,27 @@ int main(int argc, char **argv)
 	ms_cli_init("lsms", &c);
 	while ((ch = getopt_long(argc, argv, "hjmqv", longopts, NULL)) != -1) {
 		switch (ch) {
+		case OPT_BETWEEN:
+			if (parse_between(optarg, o.between) < 0) {
+				ms_cli_error("bad --between '%s': want two "
+					     "session numbers a,b", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
+		case OPT_DIFF:
+			o.audit = AUDIT_DIFF;
+			break;
+		case OPT_FILES:
+			o.audit = AUDIT_FILES;
+			break;
+		case OPT_SESSION:
+			if (parse_session(optarg, &o.session) < 0 ||
+			    optarg[strspn(optarg, "0123456789")]) {
+				ms_cli_error("bad --session '%s': want a "
+					     "session number from 1", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			help();
 			return MS_EXIT_OK;
@@ -216,6 +368,10 @@ int main(int argc, char **argv)
 	}
 	o.medium = argv[0];
 	c.verbose = o.verbose;
+	if (audit_refusal(&o) < 0) {
+		usage(stderr);
+		return MS_EXIT_USAGE;
+	}
 	if (o.output == OUT_EXPORT) {
 		ret = export_refusal(&o);
 		if (ret != MS_EXIT_OK)
@@ -230,6 +386,10 @@ int main(int argc, char **argv)
 	ms_note(&c, "read %llu blocks of '%s'",
 		(unsigned long long)l.blocks_read, o.medium);
 
+	if (o.audit != AUDIT_NONE) {
+		ret = audit(&c, &o, m, &l);
+		goto chain;
+	}
 	switch (o.output) {
 	case OUT_TABLE:
 		ms_report_table(stdout, &l);
@@ -260,6 +420,7 @@ int main(int argc, char **argv)
 			ms_report_msinfo(stdout, &l);
 		break;
 	}
+chain:
 	if (l.broken) {
 		ms_cli_error("session chain of '%s' is broken at block %u: %s",
 			     o.medium, l.break_lba,
