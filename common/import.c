@@ -302,7 +302,7 @@ int ms_import_open(struct ms_ctx *c, struct ms_medium *m,
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto fail;
 	}
-	ms_isosrc_set_limit(imp->src, s->start + s->blocks);
+	ms_isosrc_set_limit(imp->src, s->start, s->start + s->blocks);
 	ret = iso_read_opts_new(&ropts, 0);
 	if (ret < 0) {
 		ms_iso_fail(c, ret, "cannot set up the import");

@@ -14,7 +14,10 @@ struct isosrc {
 	uint32_t *failed_lba;
 	uint32_t last_lba;
 	uint32_t end;		/* the session's end */
+	uint32_t blocks;	/* the session's size */
 	uint32_t limit;		/* reads at or past this block fail; 0: none */
+	uint64_t reads;		/* blocks libisofs asked for so far */
+	uint64_t budget;	/* more than this fail; 0: no bound */
 };
 
 static int src_open(IsoDataSource *src)
@@ -34,6 +37,15 @@ static int src_read(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
 	struct isosrc *s = src->data;
 
 	s->last_lba = lba;
+	if (s->budget && ++s->reads > s->budget) {
+		ms_fail(s->c, MS_EXIT_FAILURE, "its tree asks for more than "
+			"%llu blocks of a session of %u: the session's "
+			"directories are damaged (a directory inside itself?)",
+			(unsigned long long)s->budget, s->blocks);
+		if (s->failed_lba)
+			*s->failed_lba = lba;
+		return ISO_DATA_SOURCE_FAILURE;
+	}
 	if (s->limit && lba >= s->limit) {
 		ms_fail(s->c, MS_EXIT_FAILURE, "its tree leads to block %u, "
 			"beyond the session's end at block %u: the session's "
@@ -99,12 +111,15 @@ uint32_t ms_isosrc_last_lba(IsoDataSource *src)
 	return ((struct isosrc *)src->data)->last_lba;
 }
 
-void ms_isosrc_set_limit(IsoDataSource *src, uint32_t end)
+void ms_isosrc_set_limit(IsoDataSource *src, uint32_t start, uint32_t end)
 {
 	struct isosrc *s = src->data;
 	uint64_t limit = ((uint64_t)end + MS_TOC_ALIGN - 1) /
 			 MS_TOC_ALIGN * MS_TOC_ALIGN;
 
 	s->end = end;
+	s->blocks = end > start ? end - start : 0;
+	s->budget = MS_ISOSRC_READS_PER_BLOCK * (uint64_t)s->blocks +
+		    MS_ISOSRC_READS_SPARE;
 	s->limit = limit > UINT32_MAX ? UINT32_MAX : (uint32_t)limit;
 }

@@ -27,6 +27,26 @@ put_lba() {
 	printf "$le$be" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 
+# sparse_to_image IN OUT: a fuzz input of the sparse disc form (fuzz/fuzz.h:
+# "MSFZ", a block count, then records of a block address and its 2048
+# bytes, all little-endian) as a disc file
+sparse_to_image() {
+	python3 - "$1" "$2" <<'PY' || fail "cannot convert $1"
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+assert d[:4] == b'MSFZ'
+n = min(struct.unpack('<I', d[4:8])[0], 65536)
+img = bytearray(n * 2048)
+p = 8
+while p + 4 + 2048 <= len(d):
+    lba = struct.unpack('<I', d[p:p + 4])[0]
+    if lba < n:
+        img[lba * 2048:(lba + 1) * 2048] = d[p + 4:p + 4 + 2048]
+    p += 4 + 2048
+open(sys.argv[2], 'wb').write(img)
+PY
+}
+
 # the smallest damage: the terminator of the only session's descriptor
 # set zeroed; libisofs used to scan for it for ever, reading zeros past
 # the end of the file while its memory grew
@@ -88,6 +108,24 @@ t_session_that_ends_with_the_file_imports() {
 	assert_eq 0 "$rc" "mkms -M exit"
 	expect_ok burnms -d disc.iso next.iso
 	assert_eq 2 "$(xorriso_toc disc.iso | wc -l)" "sessions"
+}
+
+# fuzz/regress/import-directory-loop, a disc a fuzzer made whose
+# directories lead back into themselves: libisofs walked the loop for
+# ever while its memory grew; the import's read budget stops it
+t_directory_loop_is_stopped() {
+	sparse_to_image "$MS_SRC/fuzz/regress/import-directory-loop" disc.iso
+	md5_before=$(md5sum <disc.iso)
+	echo more >more.txt
+	run timeout 60 mkms -M disc.iso -o next.iso more.txt
+	assert_eq 1 "$rc" "mkms -M exit"
+	assert_grep "^mkms: cannot import the last session of 'disc.iso': its tree asks for more than [0-9]* blocks of a session of [0-9]*: the session's directories are damaged" err
+	[ -e next.iso ] && fail "mkms wrote an image"
+	run timeout 60 lsms --export disc.mss disc.iso
+	assert_eq 1 "$rc" "lsms --export exit"
+	assert_grep "directories are damaged" err
+	[ -e disc.mss ] && fail "lsms wrote a snapshot"
+	assert_eq "$md5_before" "$(md5sum <disc.iso)" "disc checksum"
 }
 
 run_tests
