@@ -688,14 +688,23 @@ int ms_layout_read_image(struct ms_ctx *c, struct ms_medium *m,
 	 * A record without blocks=.  An image's descriptor names its own
 	 * size; on a disc, block 0 is the head, a copy of the first blocks of
 	 * the newest session, whose descriptor names an end past the start.
-	 * An image that ends past its start still holds block start, as data;
-	 * a disc holds the session there, which begins with the very record
-	 * of block 0 (or it lacks the block: a truncated disc).
+	 * An image that ends past its start holds data at block start and
+	 * start + 16; a disc holds the session there: the very record of
+	 * block 0 (unless someone changed one of them) and a primary
+	 * descriptor (unless truncated, which is a disc's fault too).
 	 */
 	if (!link.blocks && blocks > link.start) {
 		if (ms_medium_read_upto(m, c, link.start, 1, blk, &got) < 0)
 			return -1;
 		if (got < 1 || !memcmp(blk, first, MS_BLOCK))
+			return 0;
+	}
+	/* a disc's own session is at least 17 blocks: start + 16 is inside */
+	if (!link.blocks && blocks > link.start + MS_VD_FIRST) {
+		if (ms_medium_read_upto(m, c, link.start + MS_VD_FIRST, 1, blk,
+					&got) < 0)
+			return -1;
+		if (got < 1 || ms_vd_is_primary(blk))
 			return 0;
 	}
 	link.blocks = blocks;
