@@ -67,11 +67,17 @@ static int decide_link(struct ms_ctx *c, const struct ms_layout *l,
 	const struct ms_link *k = &f->link;
 	char want[MS_FP_HEX_LEN + 1], have[MS_FP_HEX_LEN + 1];
 
-	if (f->vss != k->blocks)
+	if (k->blocks && f->vss != k->blocks)
 		return ms_fail(c, MS_EXIT_VERIFY,
 			       "image '%s' says %u blocks in its link record "
 			       "but %u in its volume descriptor", f->name,
 			       k->blocks, f->vss);
+	/* the size is the descriptor's (a record names it only if old) */
+	if (f->vss == 0 || f->vss > MS_LINK_MAX_BLOCK - k->start)
+		return ms_fail(c, MS_EXIT_VERIFY,
+			       "image '%s' has a volume space size of %u "
+			       "blocks, impossible for an image at block %u",
+			       f->name, f->vss, k->start);
 	if (k->base_blank) {
 		if (l->status != MS_STATUS_BLANK)
 			return ms_fail(c, MS_EXIT_UNSUITABLE,
@@ -119,7 +125,7 @@ static int decide_link(struct ms_ctx *c, const struct ms_layout *l,
 				       k->start, l->nwa);
 	}
 	t->start = k->start;
-	t->blocks = k->blocks;
+	t->blocks = f->vss;
 	t->foreign = 0;
 	return 0;
 }
@@ -159,8 +165,8 @@ int ms_burn_decide(struct ms_ctx *c, const struct ms_layout *medium,
 	}
 	if (f->is_file && f->file_blocks != t->blocks)
 		return ms_fail(c, MS_EXIT_VERIFY,
-			       "image '%s' has %llu blocks, but its record "
-			       "says %u", f->name,
+			       "image '%s' has %llu blocks, but its volume "
+			       "descriptor says %u", f->name,
 			       (unsigned long long)f->file_blocks, t->blocks);
 	overhead = flags & MS_BURN_CLOSE && !l->overwriteable ?
 		   l->closing_overhead_blocks : l->overhead_blocks;

@@ -663,7 +663,8 @@ int ms_layout_read_image(struct ms_ctx *c, struct ms_medium *m,
 {
 	uint8_t blk[MS_BLOCK];
 	struct ms_link link;
-	uint32_t got;
+	uint8_t first[MS_BLOCK];
+	uint32_t got, blocks;
 	uint64_t size = ms_medium_size_blocks(m);
 
 	l->overwriteable = 1;
@@ -673,11 +674,40 @@ int ms_layout_read_image(struct ms_ctx *c, struct ms_medium *m,
 	if (got < 1 || ms_link_parse(blk, &link, NULL, 0) != MS_LINK_FOUND ||
 	    link.start == 0)
 		return 0;
+	memcpy(first, blk, MS_BLOCK);
 	if (ms_medium_read_upto(m, c, MS_VD_FIRST, 1, blk, &got) < 0)
 		return -1;
-	if (got < 1 || !ms_vd_is_primary(blk) ||
-	    ms_vd_space_size(blk) != link.blocks)
+	if (got < 1 || !ms_vd_is_primary(blk))
 		return 0;
+	/* the size is the descriptor's; an old record's blocks= must agree */
+	blocks = ms_vd_space_size(blk);
+	if (blocks == 0 || blocks > MS_LINK_MAX_BLOCK - link.start ||
+	    (link.blocks && blocks != link.blocks))
+		return 0;
+	/*
+	 * A record without blocks=.  An image's descriptor names its own
+	 * size; on a disc, block 0 is the head, a copy of the first blocks of
+	 * the newest session, whose descriptor names an end past the start.
+	 * An image that ends past its start holds data at block start and
+	 * start + 16; a disc holds the session there: the very record of
+	 * block 0 (unless someone changed one of them) and a primary
+	 * descriptor (unless truncated, which is a disc's fault too).
+	 */
+	if (!link.blocks && blocks > link.start) {
+		if (ms_medium_read_upto(m, c, link.start, 1, blk, &got) < 0)
+			return -1;
+		if (got < 1 || !memcmp(blk, first, MS_BLOCK))
+			return 0;
+	}
+	/* a disc's own session is at least 17 blocks: start + 16 is inside */
+	if (!link.blocks && blocks > link.start + MS_VD_FIRST) {
+		if (ms_medium_read_upto(m, c, link.start + MS_VD_FIRST, 1, blk,
+					&got) < 0)
+			return -1;
+		if (got < 1 || ms_vd_is_primary(blk))
+			return 0;
+	}
+	link.blocks = blocks;
 	*origin = link.start;
 	l->status = MS_STATUS_IMAGE;
 	l->nwa = link.start + link.blocks;

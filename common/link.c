@@ -9,6 +9,7 @@
 
 #define SELF_KEY " self="
 #define LINE_MAX_LEN 512
+#define BLOCKS_SEEN (1u << 1)	/* bit of "blocks" in parse_field's keys */
 
 int ms_link_format(const struct ms_link *l, uint8_t *blk)
 {
@@ -21,9 +22,9 @@ int ms_link_format(const struct ms_link *l, uint8_t *blk)
 	ms_escape(l->base_volid, volid, sizeof(volid));
 	ms_time_format(l->created, created, sizeof(created));
 	n = snprintf(line, sizeof(line),
-		     "%sstart=%u blocks=%u base=%s base_last=%u base_nwa=%u "
+		     "%sstart=%u base=%s base_last=%u base_nwa=%u "
 		     "base_sessions=%u base_fp=%s base_volid=%s created=%s",
-		     MS_LINK_MAGIC, l->start, l->blocks,
+		     MS_LINK_MAGIC, l->start,
 		     l->base_blank ? "blank" : "session", l->base_last,
 		     l->base_nwa, l->base_sessions, fp, volid, created);
 	if (n < 0 || (size_t)n + 20 > sizeof(line))
@@ -170,9 +171,10 @@ int ms_link_parse(const uint8_t *blk, struct ms_link *l, char *why,
 			return MS_LINK_CORRUPT;
 		}
 	}
-	if (seen != (1u << 9) - 1)
+	/* blocks= is optional: records before one-pass layout carry it */
+	if ((seen | BLOCKS_SEEN) != (1u << 9) - 1)
 		return why_set(why, whylen, "fields missing");
-	if (l->blocks == 0)
+	if ((seen & BLOCKS_SEEN) && l->blocks == 0)
 		return why_set(why, whylen, "an image of zero blocks");
 	return check_limits(l, why, whylen);
 }

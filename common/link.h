@@ -5,11 +5,15 @@
  * of the system area, which readers ignore.  It is one line of text, then
  * zeros:
  *
- *   mstools_link_v1 start=S blocks=B base=session|blank base_last=L
+ *   mstools_link_v1 start=S base=session|blank base_last=L
  *   base_nwa=N base_sessions=K base_fp=<32 hex> base_volid=V
  *   created=YYYY-MM-DDTHH:MM:SSZ self=<8 hex>
  *
- * (one line, single spaces, ending in a newline).  base_volid escapes
+ * (one line, single spaces, ending in a newline).  Records written before
+ * mkms laid sessions out in one pass also carry blocks=B, the image size,
+ * after start=S; it is still read, and must then equal the volume space
+ * size of the session's primary descriptor, which is where the size is
+ * taken from in either case.  base_volid escapes
  * '%', blanks and bytes outside 0x21..0x7e as %XX.  self is the CRC-32
  * (zlib) of every byte before " self=".  For base=blank, base_last and
  * base_sessions are 0 and base_fp is 32 zeros.
@@ -53,7 +57,12 @@
 
 struct ms_link {
 	uint32_t start;			/* where the image goes */
-	uint32_t blocks;		/* its size */
+	/*
+	 * Its size: parsed from blocks= of an old record (0 if the record has
+	 * none); the writer sets it once the image is laid out.  Never
+	 * written into the record.
+	 */
+	uint32_t blocks;
 	int base_blank;			/* built for a blank medium */
 	uint32_t base_last;		/* real start of the base's last session */
 	uint32_t base_nwa;		/* the base's next writable address */

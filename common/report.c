@@ -59,15 +59,25 @@ static double mib(uint64_t blocks)
 	return (double)blocks * MS_BLOCK / (1024.0 * 1024.0);
 }
 
-static void print_link(FILE *f, const struct ms_link *k)
+/*
+ * The size a session's record stands for: an old record's blocks=, else
+ * (records name no size now) the session's own volume space size.
+ */
+static uint32_t link_blocks(const struct ms_session *s)
 {
+	return s->link.blocks ? s->link.blocks : s->volume_blocks;
+}
+
+static void print_link(FILE *f, const struct ms_session *s)
+{
+	const struct ms_link *k = &s->link;
 	char fp[MS_FP_HEX_LEN + 1], created[32];
 	char safe[MS_SAFE_TEXT_MAX(MS_VD_VOLUME_ID_LEN) + 1];
 
 	ms_hex(k->base_fp, MS_FP_LEN, fp);
 	ms_time_format(k->created, created, sizeof(created));
 	fprintf(f, "%-14sstart %u, %u blocks, built %s\n", "link record",
-		k->start, k->blocks, created);
+		k->start, link_blocks(s), created);
 	if (k->base_blank) {
 		fprintf(f, "%-14sblank medium\n", "built for");
 		return;
@@ -108,7 +118,7 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 		fprintf(f, "%-14s%u to %u\n", "written at", s->start,
 			s->start + s->blocks - 1);
 		if (s->link_state == MS_LINK_FOUND)
-			print_link(f, &s->link);
+			print_link(f, s);
 	} else {
 		if ((l->status == MS_STATUS_APPENDABLE ||
 		     l->status == MS_STATUS_BLANK) && !l->damaged &&
@@ -220,7 +230,7 @@ static void json_link(struct ms_json *j, const struct ms_layout *l,
 	ms_hex(s->link.base_fp, MS_FP_LEN, fp);
 	ms_time_format(s->link.created, created, sizeof(created));
 	ms_json_uint(j, "start", s->link.start);
-	ms_json_uint(j, "blocks", s->link.blocks);
+	ms_json_uint(j, "blocks", link_blocks(s));
 	ms_json_string(j, "base", s->link.base_blank ? "blank" : "session");
 	ms_json_uint(j, "base_last", s->link.base_last);
 	ms_json_uint(j, "base_nwa", s->link.base_nwa);

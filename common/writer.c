@@ -15,7 +15,6 @@
 
 /* libisofs' ring buffer between its writer thread and us, in blocks */
 #define FIFO_BLOCKS	(16 * 1024 * 1024 / MS_BLOCK)
-#define SIZING_FIFO_BLOCKS 32	/* the smallest libisofs accepts */
 #define FILL_WAIT_USEC	1000
 #define FILL_WAIT_MAX	1000	/* then read what is there */
 
@@ -26,8 +25,6 @@ struct ms_writer {
 	struct burn_source *out;
 	uint64_t size;
 	uint64_t produced;
-	int patch_record;		/* put record into block 0 of the stream */
-	uint8_t record[MS_BLOCK];
 };
 
 /* The text between the first pair of double quotes of a message. */
@@ -83,11 +80,11 @@ static int layout_msgs(struct ms_writer *w, struct ms_ctx *c)
 }
 
 /*
- * Write options.  fifo: libisofs' ring buffer in blocks.  record: put the
- * link record into the system area (else the system area is zeros).
+ * Write options.  fifo: libisofs' ring buffer in blocks.  The link record
+ * goes into the system area.
  */
 static int make_opts(struct ms_writer *w, struct ms_ctx *c, size_t fifo,
-		     int record, IsoWriteOpts **out)
+		     IsoWriteOpts **out)
 {
 	IsoWriteOpts *o;
 	char sysarea[MS_SYSAREA_BLOCKS * MS_BLOCK];
@@ -127,7 +124,7 @@ static int make_opts(struct ms_writer *w, struct ms_ctx *c, size_t fifo,
 	strftime(uuid, sizeof(uuid), "%Y%m%d%H%M%S00", &tm);
 	iso_write_opts_set_pvd_times(o, w->opts.now, w->opts.now, 0, 0, uuid);
 	memset(sysarea, 0, sizeof(sysarea));
-	if (record && ms_link_format(w->link, (uint8_t *)sysarea) < 0) {
+	if (ms_link_format(w->link, (uint8_t *)sysarea) < 0) {
 		iso_write_opts_free(o);
 		return ms_fail(c, MS_EXIT_FAILURE, "cannot format link record");
 	}
@@ -159,12 +156,12 @@ static int damaged_tree(struct ms_writer *w, struct ms_ctx *c,
 
 /* Start libisofs' writer and learn the image size. */
 static int start_writer(struct ms_writer *w, struct ms_ctx *c, size_t fifo,
-			int record, struct burn_source **src, uint64_t *size)
+			struct burn_source **src, uint64_t *size)
 {
 	IsoWriteOpts *o;
 	int ret;
 
-	if (make_opts(w, c, fifo, record, &o) < 0)
+	if (make_opts(w, c, fifo, &o) < 0)
 		return -1;
 	ret = iso_image_create_burn_source(w->image, o, src);
 	iso_write_opts_free(o);
@@ -191,53 +188,20 @@ static int start_writer(struct ms_writer *w, struct ms_ctx *c, size_t fifo,
 }
 
 /*
- * The record names the image size, which libisofs knows only once it has
- * laid the image out.  Without checksum tags the record is simply put into
- * block 0 as the bytes stream past.  With them it must be in place before
- * libisofs writes, as the tags cover block 0: the image is laid out once
- * to learn the size (the writer started for real, with a tiny ring buffer,
- * since a will_cancel run leaves the MD5 array out of its size), then again
- * with the record.
+ * The record is final before layout (it does not name the image size,
+ * which the session's primary descriptor says), so it goes into the system
+ * area from the start and one layout pass suffices: with checksum tags,
+ * which cover block 0, as without them.
  */
 static int start(struct ms_writer *w, struct ms_ctx *c)
 {
-	struct burn_source *probe = NULL;
-	uint64_t probe_size;
 	double t0 = ms_now();
-	int ret;
 
-	if (!w->opts.md5) {
-		if (start_writer(w, c, FIFO_BLOCKS, 0, &w->out, &w->size) < 0)
-			return -1;
-		w->link->blocks = (uint32_t)(w->size / MS_BLOCK);
-		if (ms_link_format(w->link, w->record) < 0)
-			return ms_fail(c, MS_EXIT_FAILURE,
-				       "cannot format link record");
-		w->patch_record = 1;
-		ms_note(c, "laid out %u blocks in %.2f s", w->link->blocks,
-			ms_now() - t0);
-		return layout_msgs(w, c);
-	}
-	ret = start_writer(w, c, SIZING_FIFO_BLOCKS, 0, &probe, &probe_size);
-	if (probe) {
-		probe->cancel(probe);
-		burn_source_free(probe);
-	}
-	if (ret < 0)
+	if (start_writer(w, c, FIFO_BLOCKS, &w->out, &w->size) < 0)
 		return -1;
-	/* the real run repeats whatever the layout pass had to say */
-	ms_iso_msgs_drop();
-	w->link->blocks = (uint32_t)(probe_size / MS_BLOCK);
-	if (start_writer(w, c, FIFO_BLOCKS, 1, &w->out, &w->size) < 0)
-		return -1;
-	ms_note(c, "laid out %u blocks in %.2f s (two passes)",
-		w->link->blocks, ms_now() - t0);
-	if (w->size != probe_size)
-		return ms_fail(c, MS_EXIT_FAILURE,
-			       "the image size changed between layout passes "
-			       "(%llu, then %llu bytes)",
-			       (unsigned long long)probe_size,
-			       (unsigned long long)w->size);
+	w->link->blocks = (uint32_t)(w->size / MS_BLOCK);
+	ms_note(c, "laid out %u blocks in %.2f s (one pass)", w->link->blocks,
+		ms_now() - t0);
 	return layout_msgs(w, c);
 }
 
@@ -281,13 +245,6 @@ ssize_t ms_writer_read(struct ms_writer *w, struct ms_ctx *c, uint8_t *buf,
 			(unsigned long long)w->size);
 		ms_iso_msgs(c);
 		return -1;
-	}
-	if (w->patch_record && w->produced < MS_BLOCK) {
-		size_t from = (size_t)w->produced;
-		size_t len = (size_t)n < MS_BLOCK - from ? (size_t)n :
-			     MS_BLOCK - from;
-
-		memcpy(buf, w->record + from, len);
 	}
 	w->produced += (uint64_t)n;
 	if (ms_iso_msgs(c) < 0)

@@ -33,9 +33,9 @@ struct ms_writer_opts {
 struct ms_writer;
 
 /*
- * Lay image out and start producing its bytes.  link is filled in with
- * the image's size (blocks) and formatted into block 0; with checksum
- * tags, which cover block 0, the image is laid out twice to put it there
+ * Lay image out, in one pass, and start producing its bytes.  link is
+ * formatted into block 0 (the system area) before layout, as it names no
+ * size, and then filled in with the image's size (blocks) for the caller
  * (doc/design.md section 4).  An image that would end past MS_ISO_MAX_LBA
  * is MS_EXIT_UNSUITABLE.  image stays referenced by the writer.
  */

@@ -379,7 +379,7 @@ t_truncated_image_refused() {
 	expect_ok mkms -M d.iso -o n.iso n
 	truncate -s $(( ($(image_blocks n.iso) - 10) * 2048 )) n.iso
 	expect_refused 6 d.iso -- burnms -d d.iso n.iso
-	assert_grep "image 'n.iso' has [0-9]* blocks, but its record says" err
+	assert_grep "image 'n.iso' has [0-9]* blocks, but its volume descriptor says" err
 	# a stream cannot be measured first: it fails when it ends, and the
 	# disc keeps its sessions
 	before=$(xorriso_toc d.iso)

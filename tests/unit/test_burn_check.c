@@ -281,6 +281,33 @@ Test(burn_check, record_and_descriptor_disagree_on_size)
 		       "199 in its volume descriptor");
 }
 
+/* Records name no size now: the descriptor's is the image's. */
+Test(burn_check, record_without_size_takes_the_descriptors)
+{
+	appendable_file();
+	image_for_medium();
+	f.link.blocks = 0;
+	cr_assert_eq(decide(0), 0, "%s", c.msg);
+	cr_assert_eq(t.start, 1024u);
+	cr_assert_eq(t.blocks, 200u);
+	f.file_blocks = 150;
+	assert_refused(MS_EXIT_VERIFY, "has 150 blocks, but its volume "
+		       "descriptor says 200");
+}
+
+Test(burn_check, record_without_size_and_impossible_descriptor_size)
+{
+	appendable_file();
+	image_for_medium();
+	f.link.blocks = 0;
+	f.vss = 0;
+	assert_refused(MS_EXIT_VERIFY, "has a volume space size of 0 blocks, "
+		       "impossible for an image at block 1024");
+	f.vss = MS_LINK_MAX_BLOCK - 1000;
+	f.is_file = 0;
+	assert_refused(MS_EXIT_VERIFY, "impossible for an image at block 1024");
+}
+
 Test(burn_check, record_names_another_start_than_its_base_nwa)
 {
 	appendable_file();
@@ -295,8 +322,8 @@ Test(burn_check, file_shorter_than_its_record)
 	appendable_file();
 	image_for_medium();
 	f.file_blocks = 150;
-	assert_refused(MS_EXIT_VERIFY, "has 150 blocks, but its record says "
-		       "200");
+	assert_refused(MS_EXIT_VERIFY, "has 150 blocks, but its volume "
+		       "descriptor says 200");
 }
 
 Test(burn_check, no_space_counts_the_session_overhead)
