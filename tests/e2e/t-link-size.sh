@@ -3,7 +3,7 @@
 # so that mkms lays a session out once with MD5 tags on.  Records from
 # before, with blocks=, are still read and checked against the descriptor.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/disc.sh"
+. "$(dirname "$0")/lib-disc.sh"
 
 # vss FILE BLOCK: the volume space size of the descriptor at BLOCK
 vss() {

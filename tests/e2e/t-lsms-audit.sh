@@ -3,7 +3,7 @@
 # checked against xorriso's view of the same sessions.
 . "$(dirname "$0")/lib.sh"
 
-. "$(dirname "$0")/mmc.sh"
+. "$(dirname "$0")/lib-mmc.sh"
 
 # A command prefix for lsms: "on STATE" for the virtual burner.
 AUDIT_ON=
