@@ -114,6 +114,12 @@ t_session_that_ends_with_the_file_imports() {
 # directories lead back into themselves: libisofs walked the loop for
 # ever while its memory grew; the import's read budget stops it
 t_directory_loop_is_stopped() {
+	# libisofs 1.5.4 does not free the part of the tree it had built when
+	# a read fails deep inside the loop; under `make sanitize` that leak
+	# of the library's own would fail the run, so these two commands run
+	# without leak detection (every other test keeps it)
+	local ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	export ASAN_OPTIONS
 	sparse_to_image "$MS_SRC/fuzz/regress/import-directory-loop" disc.iso
 	md5_before=$(md5sum <disc.iso)
 	echo more >more.txt
