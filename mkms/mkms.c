@@ -497,6 +497,12 @@ static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
 {
 	const struct ms_session *last = &l->sessions[l->nsessions - 1];
 
+	if (l->carries_unknown)
+		ms_warn(c, "warning: snapshot '%s' was taken by an older "
+			"mstools and does not say whether its last session "
+			"carries UDF, HFS, a partition table or boot records: "
+			"what the new session cannot carry of those is not "
+			"named", l->medium);
 	if (last->udf)
 		ms_warn(c, "warning: '%s' is a UDF bridge: the new session "
 			"carries ISO 9660, Joliet%s and no UDF, so readers "
