@@ -56,6 +56,7 @@ enum {
 	OPT_ALLOW_EMPTY = 256,
 	OPT_FORCE,
 	OPT_FRESH,
+	OPT_FROM_SESSION,
 	OPT_NO_BOOT,
 	OPT_NO_MD5,
 	OPT_NO_ROCKRIDGE,
@@ -69,6 +70,7 @@ static const struct option longopts[] = {
 	{ "base", required_argument, NULL, 'M' },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "fresh", no_argument, NULL, OPT_FRESH },
+	{ "from-session", required_argument, NULL, OPT_FROM_SESSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ "no-boot", no_argument, NULL, OPT_NO_BOOT },
 	{ "no-md5", no_argument, NULL, OPT_NO_MD5 },
@@ -91,10 +93,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
 		"[--allow-empty] [--force]\n"
-		"            [--fresh] [--no-boot] [--no-md5] [--no-rockridge] "
-		"[--progress=when]\n"
-		"            [--rm path] [--version] -o image|- "
-		"[pathspec ...]\n");
+		"            [--fresh] [--from-session n] [--no-boot] [--no-md5] "
+		"[--no-rockridge]\n"
+		"            [--progress=when] [--rm path] [--version] "
+		"-o image|- [pathspec ...]\n");
 }
 
 static void help(void)
@@ -113,6 +115,8 @@ static void help(void)
 	       MS_DEFAULT_VOLID ")\n"
 	       "      --fresh        a first session, ignoring what the "
 	       "medium holds\n"
+	       "      --from-session n  start from session n's tree "
+	       "instead of the last one's\n"
 	       "      --allow-empty  build a session even if it changes "
 	       "nothing\n"
 	       "      --force        overwrite an output file that holds "
@@ -417,6 +421,7 @@ static int nothing_to_do(const struct mkms *o, const struct ms_ctx *c)
 /* Options into o.  Returns -1 to go on, else the exit status. */
 static int parse_options(struct mkms *o, int argc, char **argv)
 {
+	uint32_t n;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "C:hM:o:qV:v", longopts,
@@ -456,6 +461,15 @@ static int parse_options(struct mkms *o, int argc, char **argv)
 			break;
 		case OPT_FRESH:
 			o->plan.fresh = 1;
+			break;
+		case OPT_FROM_SESSION:
+			if (ms_parse_u32(optarg, &n) < 0 || n == 0 ||
+			    n > INT_MAX) {
+				ms_cli_error("bad --from-session '%s': want a "
+					     "session number from 1", optarg);
+				return MS_EXIT_USAGE;
+			}
+			o->plan.from_session = (int)n;
 			break;
 		case OPT_NO_BOOT:
 			o->no_boot = 1;
@@ -549,6 +563,7 @@ static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 	bo.rockridge = o->rockridge;
 	bo.md5 = o->md5;
 	bo.no_boot = o->no_boot;
+	bo.from_session = p->import ? p->session_index + 1 : 0;
 	bo.epoch = o->epoch;
 	if (p->import)
 		warn_foreign(c, l, o);
