@@ -136,6 +136,21 @@ t_from_the_newest_session_is_nothing_to_do() {
 	assert_eq "mstools_nothing_v1" "$(cat out)" "the marker"
 }
 
+# --update compares the sources with session N's tree; going back to an
+# older tree is a change even when the sources match it
+t_update_from_an_older_session() {
+	four_sessions d.iso
+	extract_session d.iso "$(start_of d.iso 1)" one
+	expect_refused 7 d.iso -- mkms --update --from-session 4 -M d.iso \
+		-o img.iso /e=g4/e
+	run mkms --update --from-session 1 -M d.iso -o img.iso /d=one/d
+	assert_eq 0 "$rc" "mkms exit"
+	assert_grep "update: 0 added, 0 changed, 0 removed" err
+	expect_ok burnms -d d.iso img.iso
+	extract_session d.iso "$(start_of d.iso 5)" five
+	assert_same_tree one five
+}
+
 t_snapshot_without_the_tree_is_refused() {
 	four_sessions d.iso
 	expect_ok lsms --export s.mss d.iso
