@@ -74,7 +74,7 @@ struct ms_snapshot {
 	size_t nruns;
 	unsigned char seen[NKEYS];	/* while parsing */
 	struct carries *carries;	/* while parsing */
-	size_t ncarries;
+	size_t ncarries, carries_room;
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -280,10 +280,15 @@ static int parse_carries(struct ms_snapshot *s, char *v)
 		   &catalog, &hfs, &mbr, &n) != 6 || v[n] || udf > 3 ||
 	    el_torito > 1 || hfs > 1 || mbr > 1)
 		return -1;
-	cr = realloc(s->carries, (s->ncarries + 1) * sizeof(*cr));
-	if (!cr)
-		return -1;
-	s->carries = cr;
+	if (s->ncarries == s->carries_room) {
+		size_t room = s->carries_room ? 2 * s->carries_room : 16;
+
+		cr = realloc(s->carries, room * sizeof(*cr));
+		if (!cr)
+			return -1;
+		s->carries = cr;
+		s->carries_room = room;
+	}
 	cr = &s->carries[s->ncarries++];
 	cr->number = number;
 	cr->udf = (int)udf;
