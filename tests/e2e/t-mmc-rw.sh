@@ -91,6 +91,16 @@ t_udf_bridge_on_dvd_plus_rw_loses_its_stale_udf() {
 		sed -n 's/^Type = //p' | head -n 1)" "7z's view of the bridge"
 	json rw
 	assert_eq true "$(jq -r '.sessions[0].udf' json.out)" "udf"
+	# a snapshot of the drive says the same, and mkms warns from it
+	expect_ok on rw lsms --export s.mss "$DEV"
+	expect_ok lsms --json s.mss
+	assert_eq "$(jq -c '[.sessions[] | {udf, hfs, mbr, el_torito}]' \
+			json.out)" \
+		"$(jq -c '[.sessions[] | {udf, hfs, mbr, el_torito}]' out)" \
+		"what the snapshot says the sessions carry"
+	run mkms -M s.mss -o s.iso /new=new
+	assert_eq 0 "$rc" "mkms -M s.mss exit"
+	assert_grep "'s.mss' is a UDF bridge" err
 	run on rw mkms -M "$DEV" -o n.iso /new=new
 	assert_eq 0 "$rc" "mkms exit"
 	assert_grep "is a UDF bridge: the new session carries ISO 9660" err
