@@ -234,6 +234,12 @@ static int check_args(struct mkms *o, struct ms_ctx *c, char **argv,
 			     "sources are compared with");
 		return -1;
 	}
+	if (o->update && !o->rockridge) {
+		ms_cli_error("--update and --no-rockridge exclude each other: "
+			     "without Rock Ridge the disc keeps no owner, mode "
+			     "or exact time to compare with");
+		return -1;
+	}
 	if (o->update && o->plan.fresh) {
 		ms_cli_error("--update and --fresh exclude each other: a fresh "
 			     "session has no tree to compare with");
