@@ -97,12 +97,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
-		"[--allow-empty] [--exclude pattern]\n"
-		"            [--force] [--fresh] [--no-boot] [--no-md5] "
-		"[--no-rockridge]\n"
-		"            [--progress=when] [--rm path] [--update[=content]] "
-		"[--version]\n"
-		"            -o image|- [pathspec ...]\n");
+		"[--allow-empty]\n"
+		"            [--exclude pattern] [--force] [--fresh] [--no-boot] "
+		"[--no-md5]\n"
+		"            [--no-rockridge] [--progress=when] [--rm path] "
+		"[--update[=content]]\n"
+		"            [--version] -o image|- [pathspec ...]\n");
 }
 
 static void help(void)
