@@ -4,9 +4,9 @@
  * A source puts its content under an ISO path of the tree the build is
  * making (struct ms_tree), replacing what sits there and merging
  * directories.  The local file system is one source (source_fs.c); an
- * archive reader or an update mode would be others, written against the
- * same two operations and the tree helpers below.  Private to the
- * library and mkms.
+ * archive reader would be another, written against the same two
+ * operations and the tree helpers below, which also carry update mode
+ * and --exclude.  Private to the library and mkms.
  */
 #ifndef MS_SOURCE_H
 #define MS_SOURCE_H
@@ -123,7 +123,7 @@ enum ms_update_mode {
 
 /* What a source knows about an entry before putting it. */
 struct ms_entry {
-	const char *name;
+	const char *name;	/* for messages: where the source has it */
 	mode_t mode;		/* type and permission bits, as st_mode */
 	uid_t uid;
 	gid_t gid;

@@ -317,6 +317,23 @@ t_content_mode_without_recorded_md5_is_changed() {
 	expect_refused 7 d.iso -- mkms --update -M d.iso -o n3.iso /home=src
 }
 
+# Built away from the disc, from its snapshot, in both modes.
+t_update_from_a_snapshot() {
+	content_setup
+	expect_ok lsms --export d.mss d.iso
+	echo "new" >src/new.txt
+	at_day 2 src/new.txt
+	settle_dirs src
+	run mkms --update=content -M d.mss -o c.iso /home=src
+	assert_eq 0 "$rc" "status (content)"
+	assert_grep "update: 1 added, 0 changed, 0 removed, 3 unchanged" err
+	run mkms --update -M d.mss -o next.iso /home=src
+	assert_eq 0 "$rc" "status"
+	assert_grep "update: 1 added, 0 changed, 0 removed, 3 unchanged" err
+	expect_ok burnms -d d.iso next.iso
+	assert_disc_is d.iso src
+}
+
 exclude_tree() {
 	mkdir -p src/cache/deep src/code/gen src/docs
 	echo a >src/cache/deep/x
