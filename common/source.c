@@ -60,6 +60,7 @@ int ms_tree_make_dirs(const struct ms_tree *t, struct ms_ctx *c,
 	     part = strtok_r(NULL, "/", &save)) {
 		IsoNode *node = NULL;
 		IsoDir *sub;
+		int replaced = 0;
 
 		iso_image_dir_get_node(t->image, dir, part, &node, 0);
 		if (node && iso_node_get_type(node) == LIBISO_DIR) {
@@ -71,12 +72,13 @@ int ms_tree_make_dirs(const struct ms_tree *t, struct ms_ctx *c,
 			ret = ms_tree_remove(node);
 			if (ret < 0)
 				break;
+			replaced = 1;
 		}
 		ret = iso_tree_add_new_dir(dir, part, &sub);
 		if (ret < 0)
 			break;
 		set_new_dir_attrs(t, (IsoNode *)sub);
-		ms_update_put(t, (IsoNode *)sub, node != NULL);
+		ms_update_put(t, (IsoNode *)sub, replaced);
 		dir = sub;
 	}
 	free(copy);

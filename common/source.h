@@ -4,9 +4,9 @@
  * A source puts its content under an ISO path of the tree the build is
  * making (struct ms_tree), replacing what sits there and merging
  * directories.  The local file system is one source (source_fs.c); an
- * archive reader or an update mode would be others, written against the
- * same two operations and the tree helpers below.  Private to the
- * library and mkms.
+ * archive reader would be another, written against the same two
+ * operations and the tree helpers below, which also carry update mode
+ * and --exclude.  Private to the library and mkms.
  */
 #ifndef MS_SOURCE_H
 #define MS_SOURCE_H
@@ -123,7 +123,7 @@ enum ms_update_mode {
 
 /* What a source knows about an entry before putting it. */
 struct ms_entry {
-	const char *name;
+	const char *name;	/* for messages: where the source has it */
 	mode_t mode;		/* type and permission bits, as st_mode */
 	uid_t uid;
 	gid_t gid;
@@ -135,7 +135,8 @@ struct ms_entry {
 /* The counts of an update: entries (files, directories, symlinks). */
 struct ms_update_sum {
 	uint64_t added, changed, removed, unchanged;
-	uint64_t bytes;		/* content of the added and changed files */
+	uint64_t bytes;		/* content of the added and changed files,
+				   each in whole 2048-byte blocks */
 };
 
 int ms_update_new(struct ms_ctx *c, enum ms_update_mode mode,
@@ -152,13 +153,18 @@ int ms_update_wants_content(const struct ms_tree *t, struct Iso_Node *old,
 			    const struct ms_entry *e);
 
 /*
- * 1: e is unchanged against old (old stays, counted unchanged, marked
- * met); for a directory, met and merged into.  0: changed, or old is
- * NULL: the source puts its own node (for a directory, it may keep old
- * and set its attributes) and calls ms_update_put().  -1: error on c
- * (reading content).  content: read whole when ms_update_wants_content()
- * said so, else ignored (may be NULL).  The times compared are whole
- * seconds: libisofs keeps no more of Rock Ridge's.
+ * 1: old holds e's content: it stays, with its extents (counted
+ * unchanged; or, when only its mode or owner differ, set from e here and
+ * counted changed); for a directory, the source merges into it.  0:
+ * changed, or old is NULL: the source puts its own node (for a
+ * directory it may keep old and set its attributes) and calls
+ * ms_update_put().  -1: error on c (reading content).  "Content": a
+ * file's size and mtime, or with update=content its size and the MD5 the
+ * disc recorded (none recorded: changed) against content's, read whole
+ * when ms_update_wants_content() said so (else content may be NULL); a
+ * symlink's target and mtime; a directory's mode, owner and mtime.
+ * update=content ignores mtimes: an entry kept keeps its old one.  Times
+ * are whole seconds, as libisofs keeps Rock Ridge's.
  */
 int ms_update_same(const struct ms_tree *t, struct ms_ctx *c,
 		   struct Iso_Node *old, const struct ms_entry *e,

@@ -13,6 +13,7 @@
 #include <libisofs/libisofs.h>
 
 #include "exit.h"
+#include "iso9660.h"
 #include "isomsg.h"
 #include "source.h"
 
@@ -146,78 +147,6 @@ static int stream_md5(struct ms_ctx *c, IsoStream *s, const char *name,
 	return 0;
 }
 
-/* The attributes both modes compare; 1 when they agree. */
-static int same_attrs(const struct ms_tree *t, IsoNode *old,
-		      const struct ms_entry *e)
-{
-	time_t mtime = e->mtime.tv_sec;
-
-	if (t->epoch >= 0 && mtime > (time_t)t->epoch)
-		mtime = (time_t)t->epoch;
-	return (iso_node_get_permissions(old) & 07777) == (e->mode & 07777) &&
-	       iso_node_get_uid(old) == e->uid &&
-	       iso_node_get_gid(old) == e->gid &&
-	       iso_node_get_mtime(old) == mtime;
-}
-
-static int decide(const struct ms_tree *t, struct ms_ctx *c, IsoNode *old,
-		  const struct ms_entry *e, IsoStream *content)
-{
-	enum IsoNodeType type = entry_type(e->mode);
-	char want[MD5_LEN], have[MD5_LEN];
-
-	if (iso_node_get_type(old) != type)
-		return 0;
-	if (type == LIBISO_SYMLINK &&
-	    strcmp(iso_symlink_get_dest((IsoSymlink *)old),
-		   e->target ? e->target : ""))
-		return 0;
-	if (type == LIBISO_FILE &&
-	    iso_file_get_size((IsoFile *)old) != e->size)
-		return 0;
-	if (type != LIBISO_FILE || t->update->mode != MS_UPDATE_CONTENT)
-		return same_attrs(t, old, e);
-	/* content: the disc's MD5 decides; mode and owner still count */
-	if ((iso_node_get_permissions(old) & 07777) != (e->mode & 07777) ||
-	    iso_node_get_uid(old) != e->uid || iso_node_get_gid(old) != e->gid)
-		return 0;
-	if (iso_file_get_md5(t->image, (IsoFile *)old, have, 0) != 1)
-		return 0;
-	if (!content)
-		return 0;
-	if (stream_md5(c, content, e->name, want) < 0)
-		return -1;
-	return memcmp(want, have, MD5_LEN) == 0;
-}
-
-int ms_update_same(const struct ms_tree *t, struct ms_ctx *c, IsoNode *old,
-		   const struct ms_entry *e, IsoStream *content)
-{
-	int ret;
-
-	if (!t->update || !old)
-		return 0;
-	ret = decide(t, c, old, e, content);
-	if (ret == 1) {
-		ms_update_meet(t, old);
-		t->update->sum.unchanged++;
-	}
-	return ret;
-}
-
-void ms_update_put(const struct ms_tree *t, IsoNode *node, int replaced)
-{
-	if (!t->update)
-		return;
-	ms_update_meet(t, node);
-	if (replaced)
-		t->update->sum.changed++;
-	else
-		t->update->sum.added++;
-	if (iso_node_get_type(node) == LIBISO_FILE)
-		t->update->sum.bytes += (uint64_t)iso_file_get_size((IsoFile *)node);
-}
-
 /* Count a node and everything under it. */
 static uint64_t count_tree(IsoNode *node)
 {
@@ -232,6 +161,98 @@ static uint64_t count_tree(IsoNode *node)
 		n += count_tree(child);
 	iso_dir_iter_free(it);
 	return n;
+}
+
+static time_t entry_mtime(const struct ms_tree *t, const struct ms_entry *e)
+{
+	time_t mtime = e->mtime.tv_sec;
+
+	if (t->epoch >= 0 && mtime > (time_t)t->epoch)
+		mtime = (time_t)t->epoch;
+	return mtime;
+}
+
+static int same_owner_mode(IsoNode *old, const struct ms_entry *e)
+{
+	return (iso_node_get_permissions(old) & 07777) == (e->mode & 07777) &&
+	       iso_node_get_uid(old) == e->uid &&
+	       iso_node_get_gid(old) == e->gid;
+}
+
+/*
+ * Whether old holds e's content: 1 yes, 0 no, -1 error.  A directory's
+ * content is its attributes; a file's is its bytes, told by size and
+ * mtime, or with update=content by size and MD5; a symlink's its target
+ * and mtime.
+ */
+static int same_content(const struct ms_tree *t, struct ms_ctx *c,
+			IsoNode *old, const struct ms_entry *e,
+			IsoStream *content)
+{
+	enum IsoNodeType type = entry_type(e->mode);
+	int by_md5 = t->update->mode == MS_UPDATE_CONTENT;
+	char want[MD5_LEN], have[MD5_LEN];
+
+	if (iso_node_get_type(old) != type)
+		return 0;
+	if (type == LIBISO_DIR)
+		return same_owner_mode(old, e) &&
+		       (by_md5 || iso_node_get_mtime(old) == entry_mtime(t, e));
+	if (type == LIBISO_SYMLINK)
+		return !strcmp(iso_symlink_get_dest((IsoSymlink *)old),
+			       e->target ? e->target : "") &&
+		       (by_md5 || iso_node_get_mtime(old) == entry_mtime(t, e));
+	if (iso_file_get_size((IsoFile *)old) != e->size)
+		return 0;
+	if (!by_md5)
+		return iso_node_get_mtime(old) == entry_mtime(t, e);
+	if (iso_file_get_md5(t->image, (IsoFile *)old, have, 0) != 1 ||
+	    !content)
+		return 0;
+	if (stream_md5(c, content, e->name, want) < 0)
+		return -1;
+	return memcmp(want, have, MD5_LEN) == 0;
+}
+
+int ms_update_same(const struct ms_tree *t, struct ms_ctx *c, IsoNode *old,
+		   const struct ms_entry *e, IsoStream *content)
+{
+	int ret;
+
+	if (!t->update || !old)
+		return 0;
+	ret = same_content(t, c, old, e, content);
+	/* a directory that the source replaces takes its entries along */
+	if (ret == 0 && iso_node_get_type(old) == LIBISO_DIR &&
+	    !S_ISDIR(e->mode))
+		t->update->sum.removed += count_tree(old) - 1;
+	if (ret != 1)
+		return ret;
+	ms_update_meet(t, old);
+	if (same_owner_mode(old, e)) {
+		t->update->sum.unchanged++;
+		return 1;
+	}
+	/* the same bytes under a new mode or owner: no data to write */
+	iso_node_set_permissions(old, e->mode & 07777);
+	iso_node_set_uid(old, e->uid);
+	iso_node_set_gid(old, e->gid);
+	t->update->sum.changed++;
+	return 1;
+}
+
+void ms_update_put(const struct ms_tree *t, IsoNode *node, int replaced)
+{
+	if (!t->update)
+		return;
+	ms_update_meet(t, node);
+	if (replaced)
+		t->update->sum.changed++;
+	else
+		t->update->sum.added++;
+	if (iso_node_get_type(node) == LIBISO_FILE)
+		t->update->sum.bytes += ((uint64_t)iso_file_get_size(
+			(IsoFile *)node) + MS_BLOCK - 1) / MS_BLOCK * MS_BLOCK;
 }
 
 static int prune_dir(const struct ms_tree *t, struct ms_ctx *c, IsoDir *dir,

@@ -99,12 +99,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
-		"[--allow-empty] [--exclude pattern]\n"
-		"            [--force] [--fresh] [--from-session n] [--no-boot] "
-		"[--no-md5]\n"
-		"            [--no-rockridge] [--progress=when] [--rm path] "
-		"[--update[=content]]\n"
-		"            [--version] -o image|- [pathspec ...]\n");
+		"[--allow-empty]\n"
+		"            [--exclude pattern] [--force] [--fresh] "
+		"[--from-session n] [--no-boot]\n"
+		"            [--no-md5] [--no-rockridge] [--progress=when] "
+		"[--rm path]\n"
+		"            [--update[=content]] [--version] -o image|- "
+		"[pathspec ...]\n");
 }
 
 static void help(void)
@@ -236,6 +237,12 @@ static int check_args(struct mkms *o, struct ms_ctx *c, char **argv,
 	if (o->update && !o->base) {
 		ms_cli_error("--update needs -M: the medium whose tree the "
 			     "sources are compared with");
+		return -1;
+	}
+	if (o->update && !o->rockridge) {
+		ms_cli_error("--update and --no-rockridge exclude each other: "
+			     "without Rock Ridge the disc keeps no owner, mode "
+			     "or exact time to compare with");
 		return -1;
 	}
 	if (o->update && o->plan.fresh) {

@@ -72,7 +72,7 @@ hold() {
 	LD_PRELOAD=$VD_LIB MSVD_DEVICE=$DEV MSVD_STATE=$PWD/$1 \
 		msvd hold 60 ${2:+"$2"} >held &
 	holder=$!
-	for i in $(seq 50); do
+	for i in $(seq 300); do
 		grep -q holding held 2>/dev/null && return 0
 		sleep 0.1
 	done
