@@ -479,6 +479,13 @@ static int add_hardlink(struct arc_source *a, struct ms_ctx *c,
 			       arc_name(a), a->shown);
 	if (asprintf(&tpath, "%s%s", root, rel) < 0)
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	if (!strcmp(tpath, path)) {
+		/* a link to its own name (cpio repeats names): new data */
+		free(tpath);
+		if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
+			return add_file(a, c, t, ar, e, path);
+		return 0;
+	}
 	if (iso_tree_path_to_node(t->image, tpath, &node) != 1 ||
 	    iso_node_get_type(node) != LIBISO_FILE) {
 		ms_fail(c, MS_EXIT_FAILURE, "archive '%s': entry '%s' is a "
@@ -613,7 +620,8 @@ static int add_entry(struct arc_source *a, struct ms_ctx *c,
 			       root[0] ? root : "/");
 	if (asprintf(&path, "%s%s", root, rel) < 0)
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
-	if (archive_entry_hardlink(e) || archive_entry_hardlink_utf8(e))
+	if (type != AE_IFDIR &&
+	    (archive_entry_hardlink(e) || archive_entry_hardlink_utf8(e)))
 		ret = named ? add_hardlink(a, c, t, ar, e, root, path) : 0;
 	else if (type == AE_IFDIR)
 		ret = add_dir(a, c, t, e, path[0] ? path : "/");
@@ -690,8 +698,13 @@ static int arc_add(struct ms_source *s, struct ms_ctx *c,
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-			arc_fail(a, c, MS_EXIT_FAILURE, ar, n ?
-				 "a bad header after it" : "a bad header");
+			char what[sizeof(a->shown) + 32];
+
+			snprintf(what, sizeof(what), n ? "a bad header after "
+				 "entry '%s'" : "a bad header at its start",
+				 a->shown);
+			a->shown[0] = '\0';
+			arc_fail(a, c, MS_EXIT_FAILURE, ar, what);
 			goto out;
 		}
 		ms_safe_text(entry_name(e), a->shown, sizeof(a->shown));
