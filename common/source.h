@@ -77,7 +77,8 @@ int ms_source_fs_new(struct ms_ctx *c, const char *path,
  * when added: every entry goes under iso_path (under / when NULL) with
  * its name (a leading '/' and "." parts dropped; a ".." part fails),
  * mode, owner, times, symlink target and hard links.  File data is read
- * in place from an uncompressed tar file, else spooled to one unlinked
+ * in place from an uncompressed tar file (standard input too, when it is
+ * a regular file), else spooled to one unlinked
  * temporary file under TMPDIR (its free space checked first: short is
  * MS_EXIT_NOSPACE).  A missing path fails now with MS_EXIT_USAGE; a bad
  * archive fails the add with MS_EXIT_FAILURE, naming the entry.
