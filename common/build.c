@@ -105,6 +105,11 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 	b->tree.exclude = o->exclude;
 	b->tree.exclude_dev = o->exclude_dev;
 	b->tree.exclude_ino = o->exclude_ino;
+	b->tree.patterns = o->patterns;
+	b->tree.npatterns = o->npatterns;
+	if (o->update && ms_update_new(c, (enum ms_update_mode)o->update,
+				       &b->tree.update) < 0)
+		goto fail;
 	*out = b;
 	return 0;
 fail:
@@ -237,6 +242,18 @@ static int compress_files(struct ms_build *b, struct ms_ctx *c, IsoDir *dir)
 	return ret;
 }
 
+int ms_build_prune(struct ms_build *b, struct ms_ctx *c, const char *iso_path)
+{
+	return ms_update_prune(&b->tree, c, iso_path ? iso_path : "/");
+}
+
+void ms_build_update_sum(const struct ms_build *b, struct ms_update_sum *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (b->tree.update)
+		ms_update_get_sum(b->tree.update, s);
+}
+
 int ms_build_start(struct ms_build *b, struct ms_ctx *c)
 {
 	struct ms_writer_opts wo = {
@@ -284,5 +301,6 @@ void ms_build_free(struct ms_build *b)
 	ms_import_free(b->imp);
 	iso_nowtime(&b->now, 2);
 	free(b->dropped_named);
+	ms_update_free(b->tree.update);
 	free(b);
 }

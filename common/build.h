@@ -33,6 +33,9 @@ struct ms_build_opts {
 	int exclude;		/* leave out the file exclude_dev/_ino */
 	dev_t exclude_dev;	/* (the output image, when it sits in a tree) */
 	ino_t exclude_ino;
+	int update;		/* 0, or an enum ms_update_mode (--update) */
+	const char *const *patterns;	/* --exclude (source.h) */
+	int npatterns;
 };
 
 struct ms_build;
@@ -69,6 +72,15 @@ int ms_build_check_dropped(struct ms_build *b, struct ms_ctx *c);
  */
 int ms_build_add_source(struct ms_build *b, struct ms_ctx *c,
 			const char *iso_path, struct ms_source *src);
+
+/*
+ * Update mode, after every source: remove what no source met under
+ * iso_path (NULL: "/"), as source.h's ms_update_prune() says.
+ */
+int ms_build_prune(struct ms_build *b, struct ms_ctx *c, const char *iso_path);
+
+/* The update's counts so far; all zero outside update mode. */
+void ms_build_update_sum(const struct ms_build *b, struct ms_update_sum *s);
 
 /* Lay the image out, fill in the link record and start producing bytes. */
 int ms_build_start(struct ms_build *b, struct ms_ctx *c);

@@ -62,6 +62,16 @@ int ms_plan_make(struct ms_ctx *c, const struct ms_layout *l,
 		       "anyway)");
 }
 
+int ms_plan_check_update(struct ms_ctx *c, const struct ms_plan_opts *o,
+			 uint64_t changes)
+{
+	if (changes || o->allow_empty)
+		return 0;
+	return ms_fail(c, MS_EXIT_NOTHING, "nothing to do: the tree already "
+		       "holds the sources as they are, so the next session "
+		       "would change nothing (--allow-empty builds it anyway)");
+}
+
 /* A standalone image that mkms built for block 0 (no -M): one session. */
 static int is_block0_image(const struct ms_layout *l)
 {

@@ -44,6 +44,14 @@ int ms_plan_make(struct ms_ctx *c, const struct ms_layout *l,
 		 const struct ms_plan_opts *o, struct ms_plan *p);
 
 /*
+ * Update mode decides after the sources: changes counts what they added,
+ * changed and removed, plus the --rm given.  Without any (and without
+ * allow_empty): MS_EXIT_NOTHING, "nothing to do: ...", as ms_plan_make().
+ */
+int ms_plan_check_update(struct ms_ctx *c, const struct ms_plan_opts *o,
+			 uint64_t changes);
+
+/*
  * An existing regular file at output that reads as a disc with sessions
  * (or a snapshot of one) is most likely a mix-up of arguments: refused
  * with MS_EXIT_UNSUITABLE.  A session image, an image mkms made for block

@@ -63,6 +63,7 @@ int ms_tree_make_dirs(const struct ms_tree *t, struct ms_ctx *c,
 
 		iso_image_dir_get_node(t->image, dir, part, &node, 0);
 		if (node && iso_node_get_type(node) == LIBISO_DIR) {
+			ms_update_meet(t, node);
 			dir = (IsoDir *)node;
 			continue;
 		}
@@ -75,6 +76,7 @@ int ms_tree_make_dirs(const struct ms_tree *t, struct ms_ctx *c,
 		if (ret < 0)
 			break;
 		set_new_dir_attrs(t, (IsoNode *)sub);
+		ms_update_put(t, (IsoNode *)sub, node != NULL);
 		dir = sub;
 	}
 	free(copy);

@@ -20,6 +20,8 @@
 struct Iso_Image;
 struct Iso_Dir;
 struct Iso_Node;
+struct iso_stream;
+struct ms_update;
 
 /* The new session's tree and the rules every source follows in it. */
 struct ms_tree {
@@ -30,6 +32,9 @@ struct ms_tree {
 	int exclude;		/* leave out the local file exclude_dev/_ino */
 	dev_t exclude_dev;	/* (the output image, when it sits in a tree) */
 	ino_t exclude_ino;
+	struct ms_update *update;	/* NULL unless --update */
+	const char *const *patterns;	/* --exclude, see ms_tree_excluded() */
+	int npatterns;
 };
 
 struct ms_source;
@@ -104,5 +109,91 @@ void ms_tree_clamp_times(const struct ms_tree *t, struct Iso_Node *node);
  * (< 0) on failure.
  */
 int ms_tree_remove(struct Iso_Node *node);
+
+/*
+ * --exclude PATTERN, decided as mkisofs -m and tar --exclude do, with
+ * fnmatch(3) and no flags (so '*' matches '/' too): a pattern without
+ * '/' is matched against the entry's name, at any depth; a pattern with
+ * '/' against relpath, the entry's path relative to its source (no
+ * leading '/'; a leading '/' of the pattern is ignored).  An excluded
+ * directory is not descended.  Returns 1 to leave the entry out.
+ */
+int ms_tree_excluded(const struct ms_tree *t, const char *relpath,
+		     const char *name);
+
+/*
+ * Update mode (mkms --update): for each pathspec, the tree under its ISO
+ * path becomes exactly its source.  A source, for each entry it meets
+ * whose name is already taken in the tree (old), asks ms_update_same():
+ * unchanged, it keeps the old node (and its extents); changed (or new),
+ * it puts its own node as usual and reports it with ms_update_put().
+ * After every source, ms_update_prune() removes what no source met.
+ */
+enum ms_update_mode {
+	MS_UPDATE_META = 1,	/* type, size, mtime, mode, owner, target */
+	MS_UPDATE_CONTENT,	/* type, size, target, then the content's MD5
+				   against the one the disc recorded */
+};
+
+/* What a source knows about an entry before putting it. */
+struct ms_entry {
+	const char *name;
+	mode_t mode;		/* type and permission bits, as st_mode */
+	uid_t uid;
+	gid_t gid;
+	struct timespec mtime;	/* before clamping to SOURCE_DATE_EPOCH */
+	off_t size;		/* regular files */
+	const char *target;	/* symlinks */
+};
+
+/* The counts of an update: entries (files, directories, symlinks). */
+struct ms_update_sum {
+	uint64_t added, changed, removed, unchanged;
+	uint64_t bytes;		/* content of the added and changed files */
+};
+
+int ms_update_new(struct ms_ctx *c, enum ms_update_mode mode,
+		  struct ms_update **out);
+void ms_update_free(struct ms_update *u);
+void ms_update_get_sum(const struct ms_update *u, struct ms_update_sum *s);
+
+/*
+ * Whether ms_update_same() needs the entry's content to decide about old
+ * (update=content, both regular files of one size): then pass a stream
+ * of it.  0 when t is not in update mode.
+ */
+int ms_update_wants_content(const struct ms_tree *t, struct Iso_Node *old,
+			    const struct ms_entry *e);
+
+/*
+ * 1: e is unchanged against old (old stays, counted unchanged, marked
+ * met); for a directory, met and merged into.  0: changed, or old is
+ * NULL: the source puts its own node (for a directory, it may keep old
+ * and set its attributes) and calls ms_update_put().  -1: error on c
+ * (reading content).  content: read whole when ms_update_wants_content()
+ * said so, else ignored (may be NULL).  The times compared are whole
+ * seconds: libisofs keeps no more of Rock Ridge's.
+ */
+int ms_update_same(const struct ms_tree *t, struct ms_ctx *c,
+		   struct Iso_Node *old, const struct ms_entry *e,
+		   struct iso_stream *content);
+
+/* A source put node (replaced: something sat there before). */
+void ms_update_put(const struct ms_tree *t, struct Iso_Node *node,
+		   int replaced);
+
+/*
+ * After the sources: remove every node under iso_path (not iso_path
+ * itself) that no source met, counted removed.  A missing iso_path is
+ * fine.
+ */
+int ms_update_prune(const struct ms_tree *t, struct ms_ctx *c,
+		    const char *iso_path);
+
+/*
+ * Mark a node as met without counting it (the directories a graft point
+ * passes through).  No-op outside update mode.
+ */
+void ms_update_meet(const struct ms_tree *t, struct Iso_Node *node);
 
 #endif

@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,15 +64,19 @@ static const char *special_kind(mode_t mode)
 }
 
 static int add_tree(const struct ms_tree *t, struct ms_ctx *c, IsoDir *parent,
-		    const char *name, const char *path, int follow);
+		    const char *name, const char *path, const char *rel,
+		    int follow);
 
-/* Merge the entries of directory path into dir. */
+/*
+ * Merge the entries of directory path into dir; rel is its path relative
+ * to the source ("" at the source itself), for --exclude.
+ */
 static int add_dir_entries(const struct ms_tree *t, struct ms_ctx *c, IsoDir *dir,
-			   const char *path)
+			   const char *path, const char *rel)
 {
 	struct dirent *de;
 	DIR *d;
-	char *child;
+	char *child, *crel;
 	int ret = 0;
 
 	d = opendir(path);
@@ -89,8 +94,15 @@ static int add_dir_entries(const struct ms_tree *t, struct ms_ctx *c, IsoDir *di
 			ret = ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 			break;
 		}
-		ret = add_tree(t, c, dir, de->d_name, child, 0);
+		if (asprintf(&crel, "%s%s%s", rel, rel[0] ? "/" : "",
+			     de->d_name) < 0) {
+			free(child);
+			ret = ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+			break;
+		}
+		ret = add_tree(t, c, dir, de->d_name, child, crel, 0);
 		free(child);
+		free(crel);
 		if (ret < 0)
 			break;
 	}
@@ -101,16 +113,71 @@ static int add_dir_entries(const struct ms_tree *t, struct ms_ctx *c, IsoDir *di
 	return ret;
 }
 
+static void fill_entry(struct ms_entry *e, const char *name,
+		       const struct stat *st, const char *target)
+{
+	e->name = name;
+	e->mode = st->st_mode;
+	e->uid = st->st_uid;
+	e->gid = st->st_gid;
+	e->mtime = st->st_mtim;
+	e->size = st->st_size;
+	e->target = target;
+}
+
+/* A name no directory entry of ours takes while content is compared. */
+#define PROBE_NAME "\001mkms-update-probe"
+
+/*
+ * Update mode: whether path is unchanged against old (1), changed (0),
+ * or -1.  For --update=content, the content is read through a node that
+ * libisofs makes for the file under a probe name and drops again.
+ */
+static int fs_same(const struct ms_tree *t, struct ms_ctx *c, IsoDir *parent,
+		   const char *path, const struct stat *st, IsoNode *old,
+		   int follow)
+{
+	struct ms_entry e;
+	char target[PATH_MAX];
+	IsoNode *probe = NULL;
+	ssize_t n;
+	int ret;
+
+	target[0] = '\0';
+	if (S_ISLNK(st->st_mode)) {
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
+					     "cannot read link '%s'", path);
+		target[n] = '\0';
+	}
+	fill_entry(&e, path, st, target);
+	if (!ms_update_wants_content(t, old, &e))
+		return ms_update_same(t, c, old, &e, NULL);
+	iso_tree_set_follow_symlinks(t->image, follow);
+	ret = iso_tree_add_new_node(t->image, parent, PROBE_NAME, path, &probe);
+	iso_tree_set_follow_symlinks(t->image, 0);
+	if (ret < 0)
+		return ms_iso_fail(c, ret, "cannot add '%s'", path);
+	ret = ms_update_same(t, c, old, &e,
+			     iso_node_get_type(probe) == LIBISO_FILE ?
+			     iso_file_get_stream((IsoFile *)probe) : NULL);
+	ms_tree_remove(probe);
+	return ret;
+}
+
 /*
  * Put path into parent under name.  follow: a symlink named on the command
  * line is followed (like cp -H); inside trees symlinks stay symlinks.
+ * rel: the path relative to the source, NULL for the source itself.
  */
 static int add_tree(const struct ms_tree *t, struct ms_ctx *c, IsoDir *parent,
-		    const char *name, const char *path, int follow)
+		    const char *name, const char *path, const char *rel,
+		    int follow)
 {
 	struct stat st;
 	IsoNode *old = NULL, *node = NULL;
-	int ret;
+	int ret, same = 0;
 
 	if ((follow ? stat(path, &st) : lstat(path, &st)) < 0)
 		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
@@ -120,6 +187,10 @@ static int add_tree(const struct ms_tree *t, struct ms_ctx *c, IsoDir *parent,
 		ms_note(c, "leaving out '%s': it is the output", path);
 		return 0;
 	}
+	if (rel && ms_tree_excluded(t, rel, name)) {
+		ms_note(c, "leaving out '%s': excluded", path);
+		return 0;
+	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
 	    !S_ISLNK(st.st_mode)) {
 		ms_warn(c, "skipping '%s': it is %s", path,
@@ -127,9 +198,20 @@ static int add_tree(const struct ms_tree *t, struct ms_ctx *c, IsoDir *parent,
 		return 0;
 	}
 	iso_image_dir_get_node(t->image, parent, name, &old, 0);
+	if (old && t->update) {
+		same = fs_same(t, c, parent, path, &st, old, follow);
+		if (same < 0)
+			return -1;
+	}
 	if (old && S_ISDIR(st.st_mode) &&
 	    iso_node_get_type(old) == LIBISO_DIR) {
 		node = old;
+		if (t->update && !same) {
+			copy_dir_attrs(t, node, &st);
+			ms_update_put(t, node, 1);
+		}
+	} else if (same) {
+		return 0;
 	} else {
 		if (old) {
 			ret = ms_tree_remove(old);
@@ -144,9 +226,11 @@ static int add_tree(const struct ms_tree *t, struct ms_ctx *c, IsoDir *parent,
 		if (ret < 0)
 			return ms_iso_fail(c, ret, "cannot add '%s'", path);
 		ms_tree_clamp_times(t, node);
+		ms_update_put(t, node, old != NULL);
 	}
 	if (S_ISDIR(st.st_mode))
-		return add_dir_entries(t, c, (IsoDir *)node, path);
+		return add_dir_entries(t, c, (IsoDir *)node, path,
+				       rel ? rel : "");
 	return 0;
 }
 
@@ -179,11 +263,28 @@ static int fs_add(struct ms_source *s, struct ms_ctx *c,
 		return ms_fail_errno(c, MS_EXIT_USAGE, errno, "cannot add '%s'",
 				     source);
 	if (S_ISDIR(st.st_mode)) {
+		IsoNode *had = NULL;
+		struct ms_entry e;
+		int same = 0;
+
+		iso_tree_path_to_node(t->image, iso_path ? iso_path : "/", &had);
+		if (had && iso_node_get_type(had) != LIBISO_DIR)
+			had = NULL;
 		if (ms_tree_make_dirs(t, c, iso_path ? iso_path : "/", &dir) < 0)
 			return -1;
-		if (dir != iso_image_get_root(t->image))
-			copy_dir_attrs(t, (IsoNode *)dir, &st);
-		return add_dir_entries(t, c, dir, source);
+		if (dir != iso_image_get_root(t->image)) {
+			fill_entry(&e, source, &st, NULL);
+			if (had)
+				same = ms_update_same(t, c, (IsoNode *)dir, &e,
+						      NULL);
+			if (!same) {
+				copy_dir_attrs(t, (IsoNode *)dir, &st);
+				/* a directory made on the way counts once */
+				if (had)
+					ms_update_put(t, (IsoNode *)dir, 1);
+			}
+		}
+		return add_dir_entries(t, c, dir, source, "");
 	}
 	if (iso_path) {
 		if (split_path(iso_path, &dname, &leaf) < 0)
@@ -216,7 +317,7 @@ static int fs_add(struct ms_source *s, struct ms_ctx *c,
 	}
 	if (ms_tree_make_dirs(t, c, dname, &dir) < 0)
 		goto out;
-	ret = add_tree(t, c, dir, leaf, source, 1);
+	ret = add_tree(t, c, dir, leaf, source, NULL, 1);
 out:
 	free(copy);
 	free(dname);

@@ -52,12 +52,16 @@ struct mkms {
 	struct pathspec *specs;
 	int nspecs;
 	int64_t epoch;
+	int update;		/* 0, or an enum ms_update_mode */
+	const char **patterns;	/* --exclude */
+	int npatterns;
 	int in_place;		/* output is a device or fifo: no rename */
 };
 
 enum {
 	OPT_ALLOW_EMPTY = 256,
 	OPT_ARCHIVE,
+	OPT_EXCLUDE,
 	OPT_FORCE,
 	OPT_FRESH,
 	OPT_NO_BOOT,
@@ -65,6 +69,7 @@ enum {
 	OPT_NO_ROCKRIDGE,
 	OPT_PROGRESS,
 	OPT_RM,
+	OPT_UPDATE,
 	OPT_VERSION,
 	OPT_ZISOFS,
 };
@@ -73,6 +78,7 @@ static const struct option longopts[] = {
 	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 	{ "archive", required_argument, NULL, OPT_ARCHIVE },
 	{ "base", required_argument, NULL, 'M' },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "fresh", no_argument, NULL, OPT_FRESH },
 	{ "help", no_argument, NULL, 'h' },
@@ -83,6 +89,7 @@ static const struct option longopts[] = {
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rm", required_argument, NULL, OPT_RM },
+	{ "update", optional_argument, NULL, OPT_UPDATE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "volid", required_argument, NULL, 'V' },
@@ -98,10 +105,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
 		"[--allow-empty]\n"
-		"            [--archive [/iso/path=]file] [--force] [--fresh] "
-		"[--no-boot] [--no-md5]\n"
-		"            [--no-rockridge] [--progress=when] [--rm path] "
-		"[--version] [--zisofs]\n"
+		"            [--archive [/iso/path=]file] [--exclude pattern] "
+		"[--force] [--fresh]\n"
+		"            [--no-boot] [--no-md5] [--no-rockridge] "
+		"[--progress=when] [--rm path]\n"
+		"            [--update[=content]] [--version] [--zisofs]\n"
 		"            -o image|- [pathspec ...]\n");
 }
 
@@ -130,6 +138,13 @@ static void help(void)
 	       "      --force        overwrite an output file that holds "
 	       "a disc\n"
 	       "      --rm path      leave /path out of the new tree\n"
+	       "      --update[=content]  make the tree under each pathspec "
+	       "exactly its\n"
+	       "                     source, writing only what changed "
+	       "(content: by MD5)\n"
+	       "      --exclude pattern  leave out source entries whose name "
+	       "(or, with a\n"
+	       "                     '/', path in the source) matches\n"
 	       "      --no-rockridge no Rock Ridge\n"
 	       "      --no-boot      drop the base's El Torito boot "
 	       "records\n"
@@ -256,6 +271,16 @@ static int check_args(struct mkms *o, struct ms_ctx *c, char **argv,
 
 	if (!o->output) {
 		ms_cli_error("no output given: use -o image or -o -");
+		return -1;
+	}
+	if (o->update && !o->base) {
+		ms_cli_error("--update needs -M: the medium whose tree the "
+			     "sources are compared with");
+		return -1;
+	}
+	if (o->update && o->plan.fresh) {
+		ms_cli_error("--update and --fresh exclude each other: a fresh "
+			     "session has no tree to compare with");
 		return -1;
 	}
 	if (o->volid && strlen(o->volid) > MS_VD_VOLUME_ID_LEN) {
@@ -507,6 +532,13 @@ static int parse_options(struct mkms *o, int argc, char **argv)
 		case OPT_ARCHIVE:
 			o->archives[o->narchives++] = optarg;
 			break;
+		case OPT_EXCLUDE:
+			if (!optarg[0]) {
+				ms_cli_error("--exclude wants a pattern");
+				return MS_EXIT_USAGE;
+			}
+			o->patterns[o->npatterns++] = optarg;
+			break;
 		case OPT_FORCE:
 			o->force = 1;
 			break;
@@ -531,6 +563,17 @@ static int parse_options(struct mkms *o, int argc, char **argv)
 			break;
 		case OPT_RM:
 			o->removals[o->nremovals++] = optarg;
+			break;
+		case OPT_UPDATE:
+			if (!optarg) {
+				o->update = MS_UPDATE_META;
+			} else if (!strcmp(optarg, "content")) {
+				o->update = MS_UPDATE_CONTENT;
+			} else {
+				ms_cli_error("bad --update '%s': want --update or "
+					     "--update=content", optarg);
+				return MS_EXIT_USAGE;
+			}
 			break;
 		case OPT_VERSION:
 			ms_cli_version();
@@ -580,6 +623,35 @@ static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
 			l->medium);
 }
 
+/*
+ * Update mode, after the sources: prune what they no longer hold, say
+ * what changed, and decide whether there is anything to do.
+ */
+static int settle_update(const struct mkms *o, struct ms_ctx *c,
+			 struct ms_build *b)
+{
+	struct ms_update_sum s;
+	struct stat st;
+	char human[32];
+	int i;
+
+	for (i = 0; i < o->nspecs; i++) {
+		if (stat(o->specs[i].source, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (ms_build_prune(b, c, o->specs[i].iso_path) < 0)
+			return -1;
+	}
+	ms_build_update_sum(b, &s);
+	ms_human_blocks((s.bytes + MS_BLOCK - 1) / MS_BLOCK, human,
+			sizeof(human));
+	ms_warn(c, "update: %llu added, %llu changed, %llu removed, %llu "
+		"unchanged, %s to write", (unsigned long long)s.added,
+		(unsigned long long)s.changed, (unsigned long long)s.removed,
+		(unsigned long long)s.unchanged, human);
+	return ms_plan_check_update(c, &o->plan, s.added + s.changed +
+				    s.removed + (uint64_t)o->nremovals);
+}
+
 /* Import, remove, add and lay out: the session, ready to be written. */
 static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 		 const struct ms_layout *l, const struct ms_plan *p,
@@ -604,6 +676,9 @@ static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 	bo.no_boot = o->no_boot;
 	bo.zisofs = o->zisofs;
 	bo.epoch = o->epoch;
+	bo.update = o->update;
+	bo.patterns = o->patterns;
+	bo.npatterns = o->npatterns;
 	if (p->import)
 		warn_foreign(c, l, o);
 	if (ms_build_new(c, &bo, m, l, p->import, p->start, out) < 0)
@@ -618,6 +693,8 @@ static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 		if (ms_build_add_source(b, c, o->specs[i].iso_path,
 					o->specs[i].src) < 0)
 			return -1;
+	if (o->update && settle_update(o, c, b) < 0)
+		return -1;
 	if (ms_build_start(b, c) < 0) {
 		/* an address given by -C alone is the user's, not the medium's */
 		if (c->status == MS_EXIT_UNSUITABLE && p->user_address)
@@ -679,7 +756,8 @@ int main(int argc, char **argv)
 	ms_cli_init("mkms", &c);
 	o.removals = calloc((size_t)argc, sizeof(*o.removals));
 	o.archives = calloc((size_t)argc, sizeof(*o.archives));
-	if (!o.removals || !o.archives)
+	o.patterns = calloc((size_t)argc, sizeof(*o.patterns));
+	if (!o.removals || !o.archives || !o.patterns)
 		return MS_EXIT_FAILURE;
 	ret = parse_options(&o, argc, argv);
 	if (ret >= 0)
@@ -702,8 +780,11 @@ int main(int argc, char **argv)
 		      ms_cli_fail(&c);
 		goto out;
 	}
-	if (build(&o, &c, m, lp, &p, &b) < 0)
-		goto fail;
+	if (build(&o, &c, m, lp, &p, &b) < 0) {
+		ret = c.status == MS_EXIT_NOTHING ? nothing_to_do(&o, &c) :
+		      ms_cli_fail(&c);
+		goto out;
+	}
 	ret = write_image(&o, &c, b);
 	if (ret == MS_EXIT_OK)
 		ms_note(&c, "wrote %u blocks for block %u%s%s",
@@ -726,5 +807,6 @@ out:
 	free(o.specs);
 	free(o.removals);
 	free(o.archives);
+	free(o.patterns);
 	return ret;
 }

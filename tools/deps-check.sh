@@ -29,9 +29,9 @@ export LC_ALL
 # only mkms links), no planning, no snapshot exporter; mkms: no burn
 # writer, no exporter; lsms: no builder, no writer of either kind.
 RULES="
-burnms: build import writer source source_fs source_archive plan snapshot_export medium_record
+burnms: build import writer source source_fs source_update source_archive plan snapshot_export medium_record
 mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record
-lsms: build writer source source_fs source_archive plan burn burn_file burn_tao burn_blank
+lsms: build writer source source_fs source_update source_archive plan burn burn_file burn_tao burn_blank
 "
 
 status=0
