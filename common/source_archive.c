@@ -50,8 +50,20 @@ struct arc_stream {
 	ino_t ino;
 };
 
+/*
+ * The content of an excluded file that later hard links may still name
+ * (when keeping it costs nothing: read in place, or a link count above
+ * one says so).
+ */
+struct arc_kept {
+	struct arc_kept *next;
+	char *rel;
+	IsoStream *stream;
+};
+
 struct arc_source {
 	struct ms_source base;
+	struct arc_kept *kept;
 	char *path;		/* "-": standard input */
 	struct arc_fd *archive;	/* the archive file, read in place */
 	struct arc_fd *spool;	/* the spool file, made when first needed */
@@ -427,18 +439,82 @@ static int entry_stream(struct arc_source *a, struct ms_ctx *c,
 	return 0;
 }
 
+/* What update mode compares of an entry. */
+static void fill_entry(struct ms_entry *me, const struct arc_source *a,
+		       struct archive_entry *e, off_t size, const char *target)
+{
+	memset(me, 0, sizeof(*me));
+	me->name = a->shown;
+	me->mode = archive_entry_mode(e);
+	me->uid = (uid_t)archive_entry_uid(e);
+	me->gid = (gid_t)archive_entry_gid(e);
+	me->mtime.tv_sec = archive_entry_mtime(e);
+	me->mtime.tv_nsec = archive_entry_mtime_nsec(e);
+	me->size = size;
+	me->target = target;
+}
+
+/* The node the tree holds at path, or NULL. */
+static IsoNode *node_at(const struct ms_tree *t, const char *path)
+{
+	IsoNode *node = NULL;
+
+	if (iso_tree_path_to_node(t->image, path, &node) != 1)
+		return NULL;
+	return node;
+}
+
+/*
+ * --exclude: whether the entry at rel (relative to the graft point, no
+ * leading '/') or a directory above it matches, so that an excluded
+ * directory's entries stay out as when a directory is walked.
+ */
+static int excluded(const struct ms_tree *t, const char *rel)
+{
+	char buf[PATH_MAX], *part, *slash;
+
+	if (!t->npatterns || strlen(rel) >= sizeof(buf))
+		return 0;
+	strcpy(buf, rel);
+	for (part = buf;; part = slash + 1) {
+		slash = strchr(part, '/');
+		if (slash)
+			*slash = '\0';
+		if (ms_tree_excluded(t, buf, part))
+			return 1;
+		if (!slash)
+			return 0;
+		*slash = '/';
+	}
+}
+
 /* A regular file, or a hard link that brings data (as cpio's last). */
 static int add_file(struct arc_source *a, struct ms_ctx *c,
 		    const struct ms_tree *t, struct archive *ar,
 		    struct archive_entry *e, char *path)
 {
-	IsoStream *stream;
+	IsoStream *stream = NULL;
+	IsoNode *old = t->update ? node_at(t, path) : NULL;
 	IsoFile *file;
 	IsoDir *dir;
 	const char *leaf;
 	int ret;
 
-	if (entry_stream(a, c, ar, e, &stream) < 0)
+	if (old) {
+		struct ms_entry me;
+
+		fill_entry(&me, a, e, archive_entry_size(e), NULL);
+		if (ms_update_wants_content(t, old, &me) &&
+		    entry_stream(a, c, ar, e, &stream) < 0)
+			return -1;
+		ret = ms_update_same(t, c, old, &me, stream);
+		if (ret != 0) {
+			if (stream)
+				iso_stream_unref(stream);
+			return ret < 0 ? -1 : 0;
+		}
+	}
+	if (!stream && entry_stream(a, c, ar, e, &stream) < 0)
 		return -1;
 	if (parent_of(a, c, t, path, &dir, &leaf) < 0 ||
 	    clear_place(a, c, t, dir, leaf) < 0) {
@@ -452,6 +528,7 @@ static int add_file(struct arc_source *a, struct ms_ctx *c,
 				   arc_name(a), a->shown);
 	}
 	set_attrs(t, (IsoNode *)file, e);
+	ms_update_put(t, (IsoNode *)file, old != NULL);
 	return 0;
 }
 
@@ -460,6 +537,81 @@ static int add_file(struct arc_source *a, struct ms_ctx *c,
  * both share one extent and libisofs counts the links.  If the link
  * carries data (cpio puts it on the last name), the earlier names get it.
  */
+static int keep_excluded(struct arc_source *a, struct ms_ctx *c,
+			 struct archive *ar, struct archive_entry *e,
+			 const char *rel)
+{
+	struct arc_kept *k = calloc(1, sizeof(*k));
+
+	if (!k || !(k->rel = strdup(rel))) {
+		free(k);
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	}
+	if (entry_stream(a, c, ar, e, &k->stream) < 0) {
+		free(k->rel);
+		free(k);
+		return -1;
+	}
+	k->next = a->kept;
+	a->kept = k;
+	return 0;
+}
+
+static void free_kept(struct arc_source *a)
+{
+	struct arc_kept *k;
+
+	while ((k = a->kept)) {
+		a->kept = k->next;
+		iso_stream_unref(k->stream);
+		free(k->rel);
+		free(k);
+	}
+}
+
+/* A hard link to an excluded file: the link gets the kept content. */
+static int add_kept_link(struct arc_source *a, struct ms_ctx *c,
+			 const struct ms_tree *t, struct archive_entry *e,
+			 const char *trel, char *path)
+{
+	struct arc_kept *k;
+	IsoNode *old = t->update ? node_at(t, path) : NULL;
+	struct ms_entry me;
+	IsoFile *file;
+	IsoDir *dir;
+	const char *leaf;
+	int ret;
+
+	for (k = a->kept; k && strcmp(k->rel, trel); k = k->next)
+		;
+	if (!k) {
+		ms_warn(c, "warning: leaving out entry '%s' of archive '%s': "
+			"a hard link to an excluded file, whose data is gone",
+			a->shown, arc_name(a));
+		return 0;
+	}
+	if (old) {
+		fill_entry(&me, a, e, iso_stream_get_size(k->stream), NULL);
+		me.mode = (me.mode & 07777) | S_IFREG;
+		ret = ms_update_same(t, c, old, &me, k->stream);
+		if (ret != 0)
+			return ret < 0 ? -1 : 0;
+	}
+	if (parent_of(a, c, t, path, &dir, &leaf) < 0 ||
+	    clear_place(a, c, t, dir, leaf) < 0)
+		return -1;
+	iso_stream_ref(k->stream);
+	ret = iso_image_add_new_file(t->image, dir, leaf, k->stream, &file);
+	if (ret < 0) {
+		iso_stream_unref(k->stream);
+		return ms_iso_fail(c, ret, "archive '%s': cannot add '%s'",
+				   arc_name(a), a->shown);
+	}
+	set_attrs(t, (IsoNode *)file, e);
+	ms_update_put(t, (IsoNode *)file, old != NULL);
+	return 0;
+}
+
 static int add_hardlink(struct arc_source *a, struct ms_ctx *c,
 			const struct ms_tree *t, struct archive *ar,
 			struct archive_entry *e, const char *root, char *path)
@@ -471,7 +623,7 @@ static int add_hardlink(struct arc_source *a, struct ms_ctx *c,
 	IsoFile *file;
 	IsoDir *dir;
 	const char *leaf;
-	int ret = -1;
+	int ret = -1, replaced;
 
 	if (!target)
 		target = archive_entry_hardlink(e);
@@ -487,6 +639,10 @@ static int add_hardlink(struct arc_source *a, struct ms_ctx *c,
 		if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
 			return add_file(a, c, t, ar, e, path);
 		return 0;
+	}
+	if (excluded(t, rel + 1)) {
+		ret = add_kept_link(a, c, t, e, rel + 1, path);
+		goto out;
 	}
 	if (iso_tree_path_to_node(t->image, tpath, &node) != 1 ||
 	    iso_node_get_type(node) != LIBISO_FILE) {
@@ -516,8 +672,10 @@ static int add_hardlink(struct arc_source *a, struct ms_ctx *c,
 						     stream, &file);
 			if (ret < 0)
 				iso_stream_unref(stream);
-			else
+			else {
 				copy_attrs((IsoNode *)file, node);
+				ms_update_meet(t, (IsoNode *)file);
+			}
 		}
 		iso_node_unref(node);
 		free(tleaf);
@@ -529,10 +687,26 @@ static int add_hardlink(struct arc_source *a, struct ms_ctx *c,
 		}
 		node = (IsoNode *)file;
 	} else {
+		IsoNode *old = t->update ? node_at(t, path) : NULL;
+		struct ms_entry me;
+
+		if (old) {
+			/* the link's own record may say size 0: the target's */
+			fill_entry(&me, a, e, iso_file_get_size((IsoFile *)node),
+				   NULL);
+			me.mode = (me.mode & 07777) | S_IFREG;
+			ret = ms_update_same(t, c, old, &me,
+					     iso_file_get_stream((IsoFile *)node));
+			if (ret != 0) {
+				ret = ret < 0 ? -1 : 0;
+				goto out;
+			}
+		}
 		stream = iso_file_get_stream((IsoFile *)node);
 		iso_stream_ref(stream);
 	}
 	ret = -1;
+	replaced = t->update && node_at(t, path);
 	if (parent_of(a, c, t, path, &dir, &leaf) < 0 ||
 	    clear_place(a, c, t, dir, leaf) < 0) {
 		iso_stream_unref(stream);
@@ -546,6 +720,7 @@ static int add_hardlink(struct arc_source *a, struct ms_ctx *c,
 		goto out;
 	}
 	copy_attrs((IsoNode *)file, node);
+	ms_update_put(t, (IsoNode *)file, replaced);
 	ret = 0;
 out:
 	free(tpath);
@@ -557,6 +732,7 @@ static int add_symlink(struct arc_source *a, struct ms_ctx *c,
 		       char *path)
 {
 	const char *target = archive_entry_symlink_utf8(e);
+	IsoNode *old = t->update ? node_at(t, path) : NULL;
 	IsoSymlink *link;
 	IsoDir *dir;
 	const char *leaf;
@@ -566,6 +742,14 @@ static int add_symlink(struct arc_source *a, struct ms_ctx *c,
 		target = archive_entry_symlink(e);
 	if (!target)
 		target = "";
+	if (old) {
+		struct ms_entry me;
+
+		fill_entry(&me, a, e, (off_t)strlen(target), target);
+		ret = ms_update_same(t, c, old, &me, NULL);
+		if (ret != 0)
+			return ret < 0 ? -1 : 0;
+	}
 	if (parent_of(a, c, t, path, &dir, &leaf) < 0 ||
 	    clear_place(a, c, t, dir, leaf) < 0)
 		return -1;
@@ -574,6 +758,7 @@ static int add_symlink(struct arc_source *a, struct ms_ctx *c,
 		return ms_iso_fail(c, ret, "archive '%s': cannot add '%s'",
 				   arc_name(a), a->shown);
 	set_attrs(t, (IsoNode *)link, e);
+	ms_update_put(t, (IsoNode *)link, old != NULL);
 	return 0;
 }
 
@@ -581,15 +766,32 @@ static int add_dir(struct arc_source *a, struct ms_ctx *c,
 		   const struct ms_tree *t, struct archive_entry *e,
 		   const char *path)
 {
+	IsoNode *old = t->update ? node_at(t, path) : NULL;
+	struct ms_entry me;
 	IsoDir *dir;
+	int same = 0;
 
+	if (old && iso_node_get_type(old) != LIBISO_DIR)
+		old = NULL;
 	if (ms_tree_make_dirs(t, c, path, &dir) < 0) {
 		ms_fail_prefix(c, "archive '%s': ", arc_name(a));
 		return -1;
 	}
 	/* the graft point / keeps its own attributes, as with a directory */
-	if (dir != iso_image_get_root(t->image))
+	if (dir == iso_image_get_root(t->image))
+		return 0;
+	if (old) {
+		fill_entry(&me, a, e, 0, NULL);
+		same = ms_update_same(t, c, (IsoNode *)dir, &me, NULL);
+		if (same < 0)
+			return -1;
+	}
+	if (!same) {
 		set_attrs(t, (IsoNode *)dir, e);
+		/* a directory made on the way counted as added already */
+		if (old)
+			ms_update_put(t, (IsoNode *)dir, 1);
+	}
 	return 0;
 }
 
@@ -620,6 +822,14 @@ static int add_entry(struct arc_source *a, struct ms_ctx *c,
 			       "has a '..' in its name: refused, as it could "
 			       "land outside '%s'", arc_name(a), a->shown,
 			       root[0] ? root : "/");
+	if (named && excluded(t, rel + 1)) {
+		ms_note(c, "leaving out entry '%s' of archive '%s': excluded",
+			a->shown, arc_name(a));
+		if (type == AE_IFREG && !archive_entry_hardlink(e) &&
+		    (a->archive || archive_entry_nlink(e) > 1))
+			return keep_excluded(a, c, ar, e, rel + 1);
+		return 0;
+	}
 	if (asprintf(&path, "%s%s", root, rel) < 0)
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	if (type != AE_IFDIR &&
@@ -764,6 +974,7 @@ out:
 	a->archive = NULL;
 	arc_fd_put(a->spool);
 	a->spool = NULL;
+	free_kept(a);
 	free(root);
 	return ret;
 }

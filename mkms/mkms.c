@@ -31,6 +31,7 @@ struct pathspec {
 	char *iso_path;		/* NULL: SOURCE without a graft point */
 	char *source;
 	struct ms_source *src;
+	int archive;		/* --archive: its tree is the archive's */
 };
 
 struct mkms {
@@ -240,6 +241,7 @@ static int add_archives(struct mkms *o, struct ms_ctx *c)
 
 	for (i = 0; i < o->narchives; i++) {
 		ps = &o->specs[o->nspecs++];
+		ps->archive = 1;
 		if (parse_spec(o->archives[i], ps) < 0) {
 			ms_cli_error("out of memory");
 			return -1;
@@ -636,7 +638,8 @@ static int settle_update(const struct mkms *o, struct ms_ctx *c,
 	int i;
 
 	for (i = 0; i < o->nspecs; i++) {
-		if (stat(o->specs[i].source, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (!o->specs[i].archive && (stat(o->specs[i].source, &st) < 0 ||
+					     !S_ISDIR(st.st_mode)))
 			continue;
 		if (ms_build_prune(b, c, o->specs[i].iso_path) < 0)
 			return -1;

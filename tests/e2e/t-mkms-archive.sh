@@ -234,4 +234,76 @@ t_no_space_in_tmpdir() {
 	return 0
 }
 
+# --exclude leaves out the same entries of an archive as of the directory
+t_exclude_applies_to_archive_entries() {
+	make_src
+	bsdtar -C src -cf t.tar .
+	bsdtar -C src -czf t.tgz .
+	for x in "deep" "*.link" "sub/nums" "/sub" "with*"; do
+		expect_ok mkms -o dir.iso --exclude "$x" src
+		xorriso -indev dir.iso -find / 2>/dev/null | sort >dir.ls
+		for a in t.tar t.tgz; do
+			# spooled, a link's data went with an excluded first name
+			case $a.$x in t.tgz.*nums* | t.tgz.*link*) continue ;; esac
+			expect_ok mkms -o a.iso --exclude "$x" --archive "$a"
+			xorriso -indev a.iso -find / 2>/dev/null | sort >a.ls
+			diff dir.ls a.ls >ls.diff ||
+				fail "--exclude '$x' --archive $a: $(cat ls.diff)"
+		done
+	done
+	# under a graft point the patterns are relative to the archive
+	expect_ok mkms -o g.iso --exclude 'sub/deep' --archive /b=t.tar
+	xorriso -indev g.iso -find /b/sub 2>/dev/null | sort >g.ls
+	assert_no_grep deep g.ls
+	assert_grep "^'/b/sub/nums'\$" g.ls
+	# a hard link whose first name is excluded keeps the data it shares
+	# when the archive is read in place; spooled, it is left out, said so
+	first=$(bsdtar -tvf t.tgz | sed -n 's/.* \(\.\/sub\/[^ ]*\) link to \.\/sub\/\(.*\)$/\2/p')
+	second=$(bsdtar -tvf t.tgz | sed -n 's/.* \.\/sub\/\([^ ]*\) link to .*/\1/p')
+	[ -n "$first" ] && [ -n "$second" ] || fail "no hard link in t.tgz"
+	expect_ok mkms -o l.iso --exclude "$first" --archive t.tar
+	extract_newest l.iso x
+	assert_same_file src/sub/nums "x/sub/$second"
+	[ -e "x/sub/$first" ] && fail "the excluded name is there"
+	run mkms -o l2.iso --exclude "$first" --archive t.tgz
+	assert_eq 0 "$rc" "exit status"
+	assert_grep "^mkms: warning: leaving out entry './sub/$second' of archive 't.tgz': a hard link to an excluded file, whose data is gone\$" err
+	return 0
+}
+
+# --update --archive /snap=backup.tar: /snap becomes the archive's tree;
+# unchanged files keep their extents, a quiet day writes nothing
+t_update_mirrors_the_archive() {
+	make_src
+	bsdtar -C src -cf day1.tar .
+	new_session d.iso --archive /snap=day1.tar
+	xorriso -indev d.iso -find /snap -type f -exec report_lba 2>/dev/null |
+		grep '/snap/sub/nums' >lba1
+	run mkms --update -M d.iso -o - --archive /snap=day1.tar
+	assert_eq 7 "$rc" "exit status of an update with nothing new"
+	assert_eq "mstools_nothing_v1" "$(cat out)" "standard output"
+	assert_grep "update: 0 added, 0 changed, 0 removed, 11 unchanged" err
+	# day 2: one file changed, one removed, one added, a link retargeted
+	echo "changed" >>src/a.txt
+	rm src/sub/deep/rand
+	echo "new" >src/new.txt
+	ln -sfn nums src/sub/link
+	bsdtar -C src -czf day2.tgz .
+	expect_ok mkms -q --update -M d.iso -o s2.iso --archive /snap=day2.tgz
+	expect_ok burnms -d d.iso s2.iso
+	extract_newest d.iso x
+	assert_same_tree src x/snap
+	xorriso -indev d.iso -find /snap -type f -exec report_lba 2>/dev/null |
+		grep '/snap/sub/nums' >lba2
+	assert_same_file lba1 lba2
+	# the session holds the new data, not the whole tree again
+	size=$(xorriso_toc d.iso | tail -n 1 | cut -d' ' -f2)
+	[ "$size" -lt 150 ] || fail "the update session has $size blocks"
+	# content mode decides by the disc's MD5s: nothing to do again
+	touch -d '2030-01-01 00:00:00' src/a.txt
+	bsdtar -C src -cf day3.tar .
+	run mkms --update=content -M d.iso -o - --archive /snap=day3.tar
+	assert_eq 7 "$rc" "exit status of a content update with nothing new"
+}
+
 run_tests
