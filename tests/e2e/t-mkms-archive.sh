@@ -153,6 +153,53 @@ t_unsafe_names() {
 	assert_grep 'entry .a\\x1b\[2Jb/\.\./f.' err
 }
 
+# entries that cannot be placed: each is refused, naming the entry
+t_entries_that_cannot_be_placed() {
+	mkdir tmp
+	python3 - <<'EOF'
+import io, tarfile
+def reg(n, data=b"x\n"):
+    m = tarfile.TarInfo(n); m.size = len(data); return m, io.BytesIO(data)
+def lnk(n, target):
+    m = tarfile.TarInfo(n); m.type = tarfile.LNKTYPE; m.linkname = target
+    return m, None
+for name, members in (("nolink.tar", [reg("a"), lnk("b", "missing")]),
+                      ("badlink.tar", [reg("a"), lnk("b", "../a")]),
+                      ("root.tar", [reg(".")])):
+    with tarfile.open(name, "w", format=tarfile.GNU_FORMAT) as t:
+        for m, f in members:
+            t.addfile(m, f)
+EOF
+	expect_refused 1 tmp -- mkms -o q.iso --archive nolink.tar
+	assert_grep "^mkms: archive 'nolink.tar': entry 'b' is a hard link to a file the archive has not given before\$" err
+	expect_refused 1 tmp -- mkms -o q.iso --archive badlink.tar
+	assert_grep "^mkms: archive 'badlink.tar': entry 'b' is a hard link to an unsafe name\$" err
+	expect_refused 1 tmp -- mkms -o q.iso --archive /x=root.tar
+	assert_grep "^mkms: archive 'root.tar': entry '.' names the graft point but is no directory\$" err
+}
+
+# sparse files (spooled from a tar file, holes kept) and ISO images
+t_sparse_entries_and_iso_archives() {
+	mkdir sp tmp
+	truncate -s 10M sp/sparse
+	echo "data" | dd of=sp/sparse bs=1 seek=5000000 conv=notrunc 2>/dev/null
+	echo "tail" >>sp/sparse
+	tar --sparse -C sp -cf sp.tar .
+	TMPDIR=$PWD/tmp expect_ok mkms -o sp.iso --archive sp.tar
+	xorriso -osirrox on -indev sp.iso -extract / x >/dev/null 2>&1 ||
+		fail "xorriso cannot extract sp.iso"
+	assert_same_tree sp x
+	# the sparse entry needed the spool: without TMPDIR it fails
+	TMPDIR=$PWD/none expect_refused 1 sp.tar -- mkms -o sp2.iso --archive sp.tar
+	assert_grep "cannot make a spool file in TMPDIR" err
+	make_src
+	xorriso -as mkisofs -R -o src.iso src >/dev/null 2>&1 ||
+		fail "xorriso cannot make src.iso"
+	expect_ok mkms -o i.iso --archive /from-iso=src.iso
+	extract_newest i.iso y
+	assert_same_tree src y/from-iso
+}
+
 # TMPDIR holds nothing after a bad archive; mkms leaves no image
 t_corrupt_archives_refused() {
 	make_src
