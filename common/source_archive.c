@@ -534,8 +534,9 @@ static int add_file(struct arc_source *a, struct ms_ctx *c,
 
 /*
  * A hard link: a new name for the stream of a file added before, so that
- * both share one extent and libisofs counts the links.  If the link
- * carries data (cpio puts it on the last name), the earlier names get it.
+ * both share one extent (and one inode number where the writer numbers
+ * them).  If the link carries data (cpio puts it on the last name), the
+ * earlier names get it.
  */
 static int keep_excluded(struct arc_source *a, struct ms_ctx *c,
 			 struct archive *ar, struct archive_entry *e,
@@ -543,7 +544,9 @@ static int keep_excluded(struct arc_source *a, struct ms_ctx *c,
 {
 	struct arc_kept *k = calloc(1, sizeof(*k));
 
-	if (!k || !(k->rel = strdup(rel))) {
+	if (k)
+		k->rel = strdup(rel);
+	if (!k || !k->rel) {
 		free(k);
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	}
@@ -561,7 +564,8 @@ static void free_kept(struct arc_source *a)
 {
 	struct arc_kept *k;
 
-	while ((k = a->kept)) {
+	while (a->kept) {
+		k = a->kept;
 		a->kept = k->next;
 		iso_stream_unref(k->stream);
 		free(k->rel);
