@@ -107,10 +107,11 @@ static void usage(FILE *f)
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
 		"[--allow-empty]\n"
 		"            [--archive [/iso/path=]file] [--exclude pattern] "
-		"[--force] [--fresh]\n"
-		"            [--no-boot] [--no-md5] [--no-rockridge] "
-		"[--progress=when] [--rm path]\n"
-		"            [--update[=content]] [--version] [--zisofs]\n"
+		"[--force]\n"
+		"            [--fresh] [--no-boot] [--no-md5] [--no-rockridge] "
+		"[--progress=when]\n"
+		"            [--rm path] [--update[=content]] [--version] "
+		"[--zisofs]\n"
 		"            -o image|- [pathspec ...]\n");
 }
 
