@@ -53,6 +53,7 @@ static int file_extents(struct ms_audit_entry *e, IsoFile *file,
 			const struct ms_layout *l)
 {
 	struct iso_file_section *sec = NULL;
+	uint64_t stored = 0;
 	int i, n = 0;
 
 	if (iso_file_get_old_image_sections(file, &n, &sec, 0) != 1 || n <= 0)
@@ -69,7 +70,10 @@ static int file_extents(struct ms_audit_entry *e, IsoFile *file,
 						   BLOCK_SIZE - 1) / BLOCK_SIZE);
 		if (!e->session && e->extents[i].blocks)
 			e->session = session_of(l, sec[i].block);
+		stored += sec[i].size;
 	}
+	/* libisofs gives a ZF file the size its ZF entry names */
+	e->zisofs = stored != e->size;
 	free(sec);
 	return 0;
 }
@@ -357,7 +361,7 @@ void ms_audit_print_files(FILE *f, const struct ms_audit_tree *t)
 			snprintf(session, sizeof(session), "%d", e->session);
 		if (x)
 			snprintf(start, sizeof(start), "%u", x->start);
-		fprintf(f, "%c %12llu %s %4s %10s ", e->type,
+		fprintf(f, "%c %12llu %s %4s %10s ", e->zisofs ? 'z' : e->type,
 			(unsigned long long)e->size, mtime, session, start);
 		print_safe(f, e->path);
 		if (e->target) {
@@ -408,6 +412,8 @@ static void json_entry(struct ms_json *j, const struct ms_audit_entry *e)
 		ms_json_end_object(j);
 	}
 	ms_json_end_array(j);
+	if (e->type == MS_AUDIT_FILE)
+		ms_json_bool(j, "zisofs", e->zisofs);
 	if (e->target)
 		ms_json_string(j, "target", e->target);
 	ms_json_end_object(j);

@@ -41,6 +41,8 @@ struct ms_audit_entry {
 	struct ms_audit_extent *extents;
 	int session;		/* the session whose blocks hold the first
 				   extent with data; 0 without data */
+	int zisofs;		/* files: stored compressed (a Rock Ridge ZF
+				   entry: size is the uncompressed size) */
 };
 
 struct ms_audit_tree {

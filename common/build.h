@@ -28,6 +28,7 @@ struct ms_build_opts {
 	int rockridge;
 	int md5;		/* session and file checksum tags */
 	int no_boot;		/* drop the base's El Torito boot records */
+	int zisofs;		/* compress added files (needs Rock Ridge) */
 	int64_t epoch;		/* SOURCE_DATE_EPOCH, or -1 */
 	int exclude;		/* leave out the file exclude_dev/_ino */
 	dev_t exclude_dev;	/* (the output image, when it sits in a tree) */
