@@ -468,6 +468,12 @@ int main(int argc, char **argv)
 			if (set_output(&o, OUT_EXPORT) < 0)
 				return MS_EXIT_USAGE;
 			o.export = optarg;
+			if (optarg[0] == '-' && optarg[1] == '-') {
+				ms_cli_error("bad --export '%s': the snapshot "
+					     "file comes right after --export",
+					     optarg);
+				return MS_EXIT_USAGE;
+			}
 			break;
 		case OPT_MAP:
 			if (set_output(&o, OUT_MAP) < 0)
