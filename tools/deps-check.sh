@@ -27,9 +27,10 @@ export LC_ALL
 # binary: modules it must not contain.  burnms: no session builder, no
 # import, no content source, no planning, no snapshot exporter; mkms: no
 # burn writer, no exporter; lsms: no builder, no writer of either kind.
+# Only lsms restores files (extract).
 RULES="
-burnms: build import writer source source_fs plan snapshot_export medium_record
-mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record
+burnms: build import writer source source_fs plan snapshot_export medium_record extract
+mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record extract
 lsms: build writer source source_fs plan burn burn_file burn_tao burn_blank
 "
 
