@@ -5,6 +5,7 @@
 # names say.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-audit.sh"
+. "$(dirname "$0")/lib-mmc.sh"
 
 # tree_state DIR: "path type mode mtime target" of everything under DIR;
 # symlinks' own times are left out (xorriso does not set them).
@@ -205,6 +206,38 @@ t_cat_and_extract_refuse_snapshots() {
 	assert_grep "'disc.mss' is a snapshot: --extract needs the medium itself" err
 	[ -e dir ] && fail "made the target directory"
 	return 0
+}
+
+# On a CD-R in the virtual burner: every session restored as xorriso
+# extracts it from the disc read back flat, a replaced file's versions
+# through --cat, and its history.
+t_drive_extract_cat_and_history() {
+	local n=0 start
+	new_disc cd cd-r 100000
+	burn cd 1
+	burn cd 2
+	mkdir -p src3 && echo replaced >src3/n1
+	on cd mkms -M "$DEV" -o - src3 --rm /d2 | on cd burnms -d "$DEV" - ||
+		fail "session 3"
+	msvd dump cd flat.iso || fail "msvd dump"
+	for start in $(on cd xorriso -indev "$DEV" -toc 2>/dev/null |
+		sed -n 's/^ISO session *: *[0-9]* , *\([0-9]*\) ,.*/\1/p'); do
+		n=$((n + 1))
+		xorriso -osirrox on -load sbsector "$start" -indev flat.iso \
+			-extract / want$n 2>/dev/null || fail "xorriso -extract $n"
+		expect_ok on cd lsms --extract $n got$n "$DEV"
+		diff -r --no-dereference want$n got$n >&2 ||
+			fail "--extract $n differs from xorriso's"
+		assert_eq "$(tree_state want$n)" "$(tree_state got$n)" \
+			"modes and times of session $n"
+		isoinfo -i flat.iso -T "$start" -R -x /n1 >want || fail "isoinfo"
+		expect_ok on cd lsms --cat "$n:/n1" "$DEV"
+		assert_same_file want out
+	done
+	[ "$n" -eq 3 ] || fail "$n sessions"
+	expect_ok on cd lsms --history /n1 "$DEV"
+	assert_eq "added unchanged changed" "$(awk '{ print $7 }' out | xargs)" \
+		"history of /n1"
 }
 
 run_tests
