@@ -503,6 +503,21 @@ static const struct ms_audit_entry *find_entry(const struct ms_audit_tree *t,
 	return bsearch(&key, t->entries, t->n, sizeof(*t->entries), by_path);
 }
 
+/* path with one leading slash, no repeated or trailing ones. */
+static char *normal_path(const char *path)
+{
+	char *p = malloc(strlen(path) + 2), *o = p;
+
+	if (!p)
+		return NULL;
+	*o++ = '/';
+	for (; *path; path++)
+		if (*path != '/' || (o[-1] != '/' && path[1]))
+			*o++ = *path;
+	*o = 0;
+	return p;
+}
+
 int ms_audit_history(struct ms_ctx *c, struct ms_medium *m,
 		     const struct ms_layout *l, const char *path,
 		     struct ms_audit_history *h)
@@ -515,7 +530,7 @@ int ms_audit_history(struct ms_ctx *c, struct ms_medium *m,
 	if (l->nsessions == 0)
 		return ms_fail(c, MS_EXIT_UNSUITABLE, "'%s' holds no session",
 			       l->medium);
-	h->path = strdup(path);
+	h->path = normal_path(path);
 	h->versions = calloc(l->nsessions, sizeof(*h->versions));
 	if (!h->path || !h->versions) {
 		ms_audit_history_release(h);
@@ -528,7 +543,7 @@ int ms_audit_history(struct ms_ctx *c, struct ms_medium *m,
 			ms_audit_history_release(h);
 			return -1;
 		}
-		e = (struct ms_audit_entry *)find_entry(&t, path);
+		e = (struct ms_audit_entry *)find_entry(&t, h->path);
 		if (!e) {
 			held = 0;
 			ms_audit_tree_release(&t);
@@ -547,9 +562,10 @@ int ms_audit_history(struct ms_ctx *c, struct ms_medium *m,
 		ms_audit_tree_release(&t);
 	}
 	if (h->n == 0) {
+		ms_fail(c, MS_EXIT_FAILURE, "no session of '%s' holds '%s'",
+			l->medium, h->path);
 		ms_audit_history_release(h);
-		return ms_fail(c, MS_EXIT_FAILURE, "no session of '%s' holds "
-			       "'%s'", l->medium, path);
+		return -1;
 	}
 	return 0;
 }

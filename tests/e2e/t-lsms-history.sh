@@ -86,6 +86,9 @@ t_history_of_links_directories_and_gaps() {
 	assert_grep '^   4 d .* metadata$' out
 	expect_ok lsms --history / disc.iso
 	assert_eq 4 "$(wc -l <out)" "versions of /"
+	lsms --history /sub/deep disc.iso >want || fail "--history"
+	expect_ok lsms --history sub//deep/ disc.iso
+	assert_same_file want out
 }
 
 t_history_refusals() {
