@@ -175,7 +175,8 @@ static int parse_between(const char *s, int between[2])
 	return len < 0 || s[len] ? -1 : 0;
 }
 
-/* The options of --files and --diff, against each other and the rest. */
+/* The audit options (--files, --diff, --history, --cat, --extract),
+ * against each other and the rest. */
 static int audit_refusal(const struct lsms *o)
 {
 	if (o->all_sessions && o->output != OUT_EXPORT) {
@@ -397,6 +398,7 @@ int main(int argc, char **argv)
 	struct ms_layout l;
 	struct ms_snapshot_stats st;
 	char safe[MS_SAFE_TEXT_MAX(sizeof(l.break_reason)) + 1];
+	const char *path = NULL;
 	int ch, i, ret = MS_EXIT_OK;
 
 	ms_cli_init("lsms", &c);
@@ -420,18 +422,17 @@ int main(int argc, char **argv)
 				AUDIT_HISTORY;
 			o.spec = optarg;
 			if (ch != OPT_HISTORY &&
-			    ms_extract_parse_spec(optarg, &i, &o.dir) < 0) {
+			    ms_extract_parse_spec(optarg, &i, &path) < 0) {
 				ms_cli_error("bad %s '%s': want n:path, n or "
 					     "/path", ch == OPT_CAT ? "--cat" :
 					     "--extract", optarg);
 				return MS_EXIT_USAGE;
 			}
-			if (ch == OPT_CAT && !o.dir) {
+			if (ch == OPT_CAT && !path) {
 				ms_cli_error("bad --cat '%s': want the path of "
 					     "a file, n:path or /path", optarg);
 				return MS_EXIT_USAGE;
 			}
-			o.dir = NULL;
 			break;
 		case OPT_DIFF:
 			o.audit = AUDIT_DIFF;
