@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <libisofs/libisofs.h>
+#include <zlib.h>
 
 #include "exit.h"
 #include "extract.h"
@@ -101,13 +102,146 @@ static int lookup(struct ms_ctx *c, const struct ms_layout *l, int index,
 	return ret;
 }
 
-/* The data of file into fd, from its extents, within its session. */
+/*
+ * zisofs (version 1, as mkzftree and libisofs write it): a header, a
+ * table of little-endian byte offsets of the compressed blocks, then
+ * each block as one zlib stream (an empty one is a block of zeros).
+ */
+static const uint8_t zisofs_magic[8] = {
+	0x37, 0xe4, 0x53, 0x96, 0xc9, 0xdb, 0xd6, 0x07
+};
+#define ZF_HEADER	16	/* magic, size (LE32), header size / 4, log2 */
+#define ZF_LOG2_MIN	15
+#define ZF_LOG2_MAX	17
+
+/* A file's stored bytes: its extents, read through the medium. */
+struct stored {
+	struct ms_ctx *c;
+	struct ms_medium *m;
+	const struct iso_file_section *sec;
+	int n;
+	uint64_t size;		/* the sum of the extents' sizes */
+	int write_failed;
+	uint8_t blk[MS_BLOCK];
+};
+
+/* len stored bytes from offset off into buf. */
+static int stored_read(struct stored *st, uint64_t off, uint8_t *buf,
+		       size_t len)
+{
+	int i;
+
+	for (i = 0; i < st->n && len > 0; i++) {
+		uint64_t size = st->sec[i].size;
+
+		if (off >= size) {
+			off -= size;
+			continue;
+		}
+		while (len > 0 && off < size) {
+			uint32_t lba = st->sec[i].block + (uint32_t)(off /
+								 MS_BLOCK);
+			size_t at = (size_t)(off % MS_BLOCK);
+			size_t take = MS_BLOCK - at;
+
+			if (take > len)
+				take = len;
+			if (take > size - off)
+				take = (size_t)(size - off);
+			if (ms_medium_read(st->m, st->c, lba, 1, st->blk) < 0)
+				return -1;
+			memcpy(buf, st->blk + at, take);
+			buf += take;
+			len -= take;
+			off += take;
+		}
+		off = 0;
+	}
+	return len ? ms_fail(st->c, MS_EXIT_FAILURE, "its zisofs data "
+			     "points past its end") : 0;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The zisofs file in st, decompressed, into fd: size bytes. */
+static int unzisofs(struct stored *st, uint64_t size, int fd,
+		    const char *out)
+{
+	uint8_t head[ZF_HEADER], *ptrs = NULL, *in = NULL, *block = NULL;
+	uint64_t nblocks, i, bsize, done = 0;
+	int ret = -1;
+
+	if (stored_read(st, 0, head, sizeof(head)) < 0)
+		return -1;
+	if (memcmp(head, zisofs_magic, sizeof(zisofs_magic)) ||
+	    le32(head + 8) != size || head[12] != ZF_HEADER / 4 ||
+	    head[13] < ZF_LOG2_MIN || head[13] > ZF_LOG2_MAX)
+		return ms_fail(st->c, MS_EXIT_FAILURE, "its Rock Ridge entry "
+			       "says zisofs, but its data has no zisofs "
+			       "version 1 header of that size");
+	bsize = (uint64_t)1 << head[13];
+	nblocks = (size + bsize - 1) / bsize;
+	ptrs = malloc((size_t)(nblocks + 1) * 4);
+	in = malloc((size_t)(2 * bsize));
+	block = malloc((size_t)bsize);
+	if (!ptrs || !in || !block) {
+		ms_fail(st->c, MS_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	if (stored_read(st, ZF_HEADER, ptrs, (size_t)(nblocks + 1) * 4) < 0)
+		goto out;
+	for (i = 0; i < nblocks; i++) {
+		uint64_t from = le32(ptrs + 4 * i), to = le32(ptrs + 4 * (i + 1));
+		uLongf want = (uLongf)(size - done < bsize ? size - done :
+				       bsize), got = want;
+
+		if (from < ZF_HEADER + (nblocks + 1) * 4 || to < from ||
+		    to - from > 2 * bsize || to > st->size) {
+			ms_fail(st->c, MS_EXIT_FAILURE, "its zisofs block %llu "
+				"is out of bounds", (unsigned long long)i);
+			goto out;
+		}
+		if (to == from) {
+			memset(block, 0, want);
+		} else if (stored_read(st, from, in, (size_t)(to - from)) < 0) {
+			goto out;
+		} else if (uncompress(block, &got, in, (uLong)(to - from)) !=
+			   Z_OK || got != want) {
+			ms_fail(st->c, MS_EXIT_FAILURE, "its zisofs block %llu "
+				"does not inflate to %lu bytes",
+				(unsigned long long)i, (unsigned long)want);
+			goto out;
+		}
+		if (ms_write_all(fd, block, want) < 0) {
+			ms_fail_errno(st->c, MS_EXIT_FAILURE, errno,
+				      "cannot write '%s'", out);
+			st->write_failed = 1;
+			goto out;
+		}
+		done += want;
+	}
+	ret = 0;
+out:
+	free(ptrs);
+	free(in);
+	free(block);
+	return ret;
+}
+
+/*
+ * The data of file into fd, from its extents, within its session; a file
+ * that Rock Ridge says is zisofs-compressed (its size is not its extents'
+ * size) is decompressed.
+ */
 static int copy_data(struct ms_ctx *c, struct ms_medium *m,
 		     const struct ms_layout *l, int index, IsoFile *file,
 		     const char *path, int fd, const char *out)
 {
 	const struct ms_session *s = &l->sessions[index];
-	uint64_t end = (uint64_t)s->start + s->blocks;
+	uint64_t end = (uint64_t)s->start + s->blocks, stored = 0;
 	struct iso_file_section *sec = NULL;
 	uint8_t *buf = NULL;
 	SAFE_BUF(shown);
@@ -120,6 +254,36 @@ static int copy_data(struct ms_ctx *c, struct ms_medium *m,
 			       "'%s' has no data extents",
 			       safe(path, shown, sizeof(shown)), s->number,
 			       l->medium);
+	for (i = 0; i < n; i++) {
+		stored += sec[i].size;
+		if ((uint64_t)sec[i].block + (sec[i].size + MS_BLOCK - 1) /
+		    MS_BLOCK > end) {
+			ms_fail(c, MS_EXIT_FAILURE, "'%s' in session %d of "
+				"'%s' points at block %u, beyond the session's "
+				"end (%llu)", safe(path, shown, sizeof(shown)),
+				s->number, l->medium, sec[i].block,
+				(unsigned long long)end);
+			free(sec);
+			return -1;
+		}
+	}
+	if (stored != (uint64_t)iso_file_get_size(file)) {
+		struct stored *st = calloc(1, sizeof(*st));
+
+		if (!st) {
+			free(sec);
+			return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+		}
+		*st = (struct stored){ c, m, sec, n, stored, 0, { 0 } };
+		ret = unzisofs(st, (uint64_t)iso_file_get_size(file), fd, out);
+		if (ret < 0 && !st->write_failed)
+			ms_fail_prefix(c, "cannot read '%s' of session %d",
+				       safe(path, shown, sizeof(shown)),
+				       s->number);
+		free(st);
+		free(sec);
+		return ret;
+	}
 	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
 	if (!buf) {
 		free(sec);
@@ -129,15 +293,6 @@ static int copy_data(struct ms_ctx *c, struct ms_medium *m,
 		uint64_t left = sec[i].size;
 		uint32_t lba = sec[i].block;
 
-		if ((uint64_t)lba + (left + MS_BLOCK - 1) / MS_BLOCK > end) {
-			ret = ms_fail(c, MS_EXIT_FAILURE, "'%s' in session %d "
-				      "of '%s' points at block %u, beyond the "
-				      "session's end (%llu)",
-				      safe(path, shown, sizeof(shown)),
-				      s->number, l->medium, lba,
-				      (unsigned long long)end);
-			break;
-		}
 		while (left > 0 && ret == 0) {
 			size_t len = left < (uint64_t)CHUNK_BLOCKS * MS_BLOCK ?
 				(size_t)left : (size_t)CHUNK_BLOCKS * MS_BLOCK;

@@ -2,8 +2,9 @@
  * Getting data back from a session (lsms --cat and --extract): one file
  * to a descriptor, or a tree restored into a directory.  File data is
  * read through the medium from the extents the session's tree records,
- * bounded by the end of that session, and written as recorded (a zisofs
- * file comes out compressed, as isoinfo -x gives it).
+ * bounded by the end of that session; a file whose Rock Ridge ZF entry
+ * says zisofs (version 1) is decompressed, as xorriso and the Linux
+ * kernel give it (isoinfo -x gives the stored bytes).
  *
  * Restoring never writes outside the target directory, whatever the
  * names on the disc say: every entry is made relative to an open

@@ -208,6 +208,73 @@ t_cat_and_extract_refuse_snapshots() {
 	return 0
 }
 
+# zisofs_disc: a disc file whose files xorriso compressed with zisofs
+# (z/ holds the originals).
+zisofs_disc() {
+	mkdir z
+	seq 1 20000 >z/big
+	head -c 200000 /dev/zero >z/zeros
+	{ seq 1 5000; head -c 70000 /dev/zero; seq 1 5000; } >z/mixed
+	xorriso -outdev z.iso -map z / -set_filter_r --zisofs / -- \
+		-commit 2>/dev/null || fail "xorriso -zisofs"
+	# stored compressed: isoinfo gives the stored bytes
+	isoinfo -i z.iso -R -x /big >raw || fail "isoinfo"
+	cmp -s raw z/big && fail "/big is not compressed"
+	return 0
+}
+
+t_zisofs_files_come_out_decompressed() {
+	local f
+	zisofs_disc
+	for f in big zeros mixed; do
+		expect_ok lsms --cat /$f z.iso
+		cmp out z/$f || fail "--cat /$f"
+	done
+	xorriso -osirrox on -indev z.iso -extract / want 2>/dev/null ||
+		fail "xorriso -extract"
+	expect_ok lsms --extract 1 got z.iso
+	diff -r want got >&2 || fail "--extract differs from xorriso's"
+	diff -r z got >&2 || fail "--extract differs from the originals"
+}
+
+# zisofs_patch FILE OFFSET HEX: bytes at OFFSET after the first zisofs
+# header of FILE; OFFSET "block0" is inside block 0's deflate data.
+zisofs_patch() {
+	python3 - "$@" <<'PY' || fail "patching zisofs data"
+import sys
+path, off, hexbytes = sys.argv[1], sys.argv[2], sys.argv[3]
+data = bytearray(open(path, "rb").read())
+at = data.find(bytes.fromhex("37e45396c9dbd607"))
+assert at >= 0
+if off == "block0":
+    off = int.from_bytes(data[at + 16:at + 20], "little") + 2
+else:
+    off = int(off)
+data[at + off:at + off + len(hexbytes) // 2] = bytes.fromhex(hexbytes)
+open(path, "wb").write(data)
+PY
+}
+
+t_damaged_zisofs_is_named() {
+	zisofs_disc
+	cp z.iso bad-ptr.iso
+	# the second block pointer (the end of block 0) far past the data
+	zisofs_patch bad-ptr.iso 20 ffffff7f
+	cp z.iso bad-data.iso
+	# block 0's compressed data
+	zisofs_patch bad-data.iso block0 ffffffffffff
+	cp z.iso bad-head.iso
+	zisofs_patch bad-head.iso 13 1f
+	expect_exit 1 lsms --cat /big bad-ptr.iso
+	assert_grep "cannot read '/big' of session 1: its zisofs block 0 is out of bounds" err
+	expect_exit 1 lsms --cat /big bad-head.iso
+	assert_grep "no zisofs version 1 header" err
+	expect_exit 1 lsms --extract 1 dir bad-ptr.iso
+	assert_grep "zisofs block 0 is out of bounds" err
+	expect_exit 1 lsms --cat /big bad-data.iso
+	assert_grep "its zisofs block 0 does not inflate to 32768 bytes" err
+}
+
 # On a CD-R in the virtual burner: every session restored as xorriso
 # extracts it from the disc read back flat, a replaced file's versions
 # through --cat, and its history.
