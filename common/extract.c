@@ -391,6 +391,15 @@ static void skip(struct restore *r, const char *path, const char *why,
 		sizeof(shown)), why, err ? ": " : "", err ? strerror(err) : "");
 }
 
+/* Apart from restore_node, so that its buffer is not on every level. */
+static void warn_special(struct restore *r, const char *path)
+{
+	SAFE_BUF(shown);
+
+	ms_warn(r->c, "not restoring '%s': a device, fifo or socket",
+		safe(path, shown, sizeof(shown)));
+}
+
 static int restore_node(struct restore *r, int dfd, IsoNode *node,
 			const char *parent);
 
@@ -519,13 +528,8 @@ static int restore_node(struct restore *r, int dfd, IsoNode *node,
 		ret = restore_link(r, dfd, node, name, path);
 		break;
 	default:
-		{
-			SAFE_BUF(shown);
-
-			r->st->special++;
-			ms_warn(r->c, "not restoring '%s': a device, fifo or "
-				"socket", safe(path, shown, sizeof(shown)));
-		}
+		r->st->special++;
+		warn_special(r, path);
 		break;
 	}
 out:

@@ -208,6 +208,20 @@ t_cat_and_extract_refuse_snapshots() {
 	return 0
 }
 
+# Devices, FIFOs and sockets are left out with a warning, not refused.
+t_extract_leaves_out_special_files() {
+	mkdir -p sp
+	echo f >sp/f
+	mkfifo sp/fifo
+	xorriso -outdev sp.iso -map sp / -commit 2>/dev/null || fail "xorriso"
+	run lsms --extract 1 dir sp.iso
+	assert_eq 0 "$rc" "exit status"
+	assert_grep "not restoring '/fifo': a device, fifo or socket" err
+	assert_eq f "$(cat dir/f)" "the file"
+	[ -e dir/fifo ] && fail "made the fifo"
+	return 0
+}
+
 # zisofs_disc: a disc file whose files xorriso compressed with zisofs
 # (z/ holds the originals).
 zisofs_disc() {
