@@ -28,9 +28,10 @@ export LC_ALL
 # import, no content source (the archive source brings libarchive, which
 # only mkms links), no planning, no snapshot exporter; mkms: no burn
 # writer, no exporter; lsms: no builder, no writer of either kind.
+# Only lsms restores files (extract).
 RULES="
-burnms: build import writer source source_fs source_update source_archive plan snapshot_export medium_record
-mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record
+burnms: build import writer source source_fs source_update source_archive plan snapshot_export medium_record extract
+mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record extract
 lsms: build writer source source_fs source_update source_archive plan burn burn_file burn_tao burn_blank
 "
 
