@@ -41,6 +41,10 @@ struct ms_audit_entry {
 	struct ms_audit_extent *extents;
 	int session;		/* the session whose blocks hold the first
 				   extent with data; 0 without data */
+	int zisofs;		/* files: stored compressed (a Rock Ridge ZF
+				   entry: size is the uncompressed size) */
+	int has_md5;		/* the session recorded the file's MD5 */
+	uint8_t md5[16];
 };
 
 struct ms_audit_tree {
@@ -84,6 +88,10 @@ struct ms_audit_diff {
  * hold data: an empty file's recorded block is no content.  The diff
  * points into a and b, which must outlive it.
  */
+/* The code of what changed from a to b at one path (0 for nothing). */
+int ms_audit_compare(const struct ms_audit_entry *a,
+		     const struct ms_audit_entry *b);
+
 int ms_audit_diff(struct ms_ctx *c, const struct ms_audit_tree *a,
 		  const struct ms_audit_tree *b, struct ms_audit_diff *d);
 void ms_audit_diff_release(struct ms_audit_diff *d);
@@ -95,5 +103,34 @@ void ms_audit_print_diff(FILE *f, const struct ms_audit_diff *d);
 void ms_audit_json_diff(FILE *f, const struct ms_audit_tree *a,
 			const struct ms_audit_tree *b,
 			const struct ms_audit_diff *d);
+
+/*
+ * One path through the sessions (lsms --history): every session whose
+ * tree holds it, with what changed from the session before (the codes of
+ * a diff; MS_AUDIT_ADDED when the session before did not hold it, 0 when
+ * nothing changed).
+ */
+struct ms_audit_version {
+	struct ms_audit_entry entry;	/* owned: path, target, extents */
+	int session;
+	char change;
+};
+
+struct ms_audit_history {
+	char *path;
+	struct ms_audit_version *versions;
+	size_t n;
+};
+
+/*
+ * The history of path (absolute, as --files prints it) over every session
+ * of m.  A path that no session holds is MS_EXIT_FAILURE.
+ */
+int ms_audit_history(struct ms_ctx *c, struct ms_medium *m,
+		     const struct ms_layout *l, const char *path,
+		     struct ms_audit_history *h);
+void ms_audit_history_release(struct ms_audit_history *h);
+void ms_audit_print_history(FILE *f, const struct ms_audit_history *h);
+void ms_audit_json_history(FILE *f, const struct ms_audit_history *h);
 
 #endif

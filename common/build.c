@@ -220,6 +220,35 @@ int ms_build_add_source(struct ms_build *b, struct ms_ctx *c,
 	return ms_source_add(src, c, &b->tree, iso_path);
 }
 
+/*
+ * Put a zisofs filter on every file the sources added below dir.  Files
+ * of the base keep their extents, and so their form; libisofs leaves a
+ * file plain when compression would not make it smaller.
+ */
+static int compress_files(struct ms_build *b, struct ms_ctx *c, IsoDir *dir)
+{
+	IsoDirIter *it;
+	IsoNode *node;
+	uint32_t lba;
+	int ret = 0;
+
+	if (iso_dir_get_children(dir, &it) < 0)
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	while (ret == 0 && iso_dir_iter_next(it, &node) == 1) {
+		if (iso_node_get_type(node) == LIBISO_DIR)
+			ret = compress_files(b, c, (IsoDir *)node);
+		else if (iso_node_get_type(node) == LIBISO_FILE &&
+			 iso_file_get_old_image_lba((IsoFile *)node, &lba,
+						    0) != 1 &&
+			 iso_file_add_zisofs_filter((IsoFile *)node, 0) < 0)
+			ret = ms_fail(c, MS_EXIT_FAILURE, "cannot compress "
+				      "'%s' with zisofs",
+				      iso_node_get_name(node));
+	}
+	iso_dir_iter_free(it);
+	return ret;
+}
+
 int ms_build_prune(struct ms_build *b, struct ms_ctx *c, const char *iso_path)
 {
 	return ms_update_prune(&b->tree, c, iso_path ? iso_path : "/");
@@ -247,6 +276,9 @@ int ms_build_start(struct ms_build *b, struct ms_ctx *c)
 		.base_name = b->base_name,
 	};
 
+	if (b->opts.zisofs &&
+	    compress_files(b, c, iso_image_get_root(b->image)) < 0)
+		return -1;
 	return ms_writer_start(c, b->image, &wo, &b->link, &b->out);
 }
 

@@ -30,6 +30,7 @@ struct ms_build_opts {
 	int no_boot;		/* drop the base's El Torito boot records */
 	int from_session;	/* import this session's tree (1-based), not
 				   the last one's; 0: the last */
+	int zisofs;		/* compress added files (needs Rock Ridge) */
 	int64_t epoch;		/* SOURCE_DATE_EPOCH, or -1 */
 	int exclude;		/* leave out the file exclude_dev/_ino */
 	dev_t exclude_dev;	/* (the output image, when it sits in a tree) */

@@ -810,3 +810,12 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 	l->blocks_read = ms_medium_blocks_read(m) - before;
 	return 0;
 }
+
+int ms_medium_needs_data(struct ms_ctx *c, const struct ms_layout *l,
+			 const char *option)
+{
+	if (!l->snapshot_of)
+		return 0;
+	return ms_fail(c, MS_EXIT_UNSUITABLE, "'%s' is a snapshot: %s needs "
+		       "the medium itself", l->medium, option);
+}

@@ -110,6 +110,14 @@ int ms_layout_read(struct ms_ctx *c, struct ms_medium *m,
 		   struct ms_layout *l);
 void ms_layout_release(struct ms_layout *l);
 
+/*
+ * Refuse (MS_EXIT_UNSUITABLE, -1) work that reads file data, such as
+ * option (e.g. "--cat"), on a snapshot: it holds metadata only.  0 for a
+ * disc, disc file or image.
+ */
+int ms_medium_needs_data(struct ms_ctx *c, const struct ms_layout *l,
+			 const char *option);
+
 /* --- for medium backends, which fill a layout in these steps --- */
 
 /*

@@ -31,11 +31,12 @@ int ms_snapshot_open(struct ms_ctx *c, const char *path,
 /*
  * Write a snapshot of medium m (whose layout is l) to path, through a
  * temporary file renamed when complete: the layout and the blocks that
- * importing the last session's tree reads.  snapshot_export.c, which only
- * lsms links.
+ * importing the last session's tree reads (with all_sessions: every
+ * session's tree, for audits away from the disc).  snapshot_export.c,
+ * which only lsms links.
  */
 int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
 		       const struct ms_layout *l, const char *path,
-		       struct ms_snapshot_stats *st);
+		       int all_sessions, struct ms_snapshot_stats *st);
 
 #endif

@@ -34,14 +34,14 @@ static int write_file(struct ms_ctx *c, const char *path, const uint8_t *buf,
 
 int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
 		       const struct ms_layout *l, const char *path,
-		       struct ms_snapshot_stats *st)
+		       int all_sessions, struct ms_snapshot_stats *st)
 {
 	struct ms_snapshot_src src = { 0 };
 	struct ms_medium *rec = NULL;
 	struct ms_import *imp = NULL;
 	uint8_t *file = NULL;
 	size_t len = 0;
-	int ret = -1;
+	int i, ret = -1;
 
 	memset(st, 0, sizeof(*st));
 	if (l->status == MS_STATUS_IMAGE)
@@ -53,13 +53,18 @@ int ms_snapshot_export(struct ms_ctx *c, struct ms_medium *m,
 			       "the session chain of '%s' is damaged at block "
 			       "%u: %s", ms_medium_name(m), l->break_lba,
 			       l->break_reason);
-	if (l->status == MS_STATUS_APPENDABLE) {
-		/* import the tree exactly as mkms does, keeping every block */
+	if (l->status == MS_STATUS_APPENDABLE ||
+	    (all_sessions && l->nsessions > 0)) {
+		/* import the trees exactly as mkms does, keeping every block */
 		if (ms_medium_record_new(c, m, &rec) < 0)
 			goto out;
-		if (ms_import_open(c, rec, l, l->nsessions - 1, NULL,
-				   &imp) < 0)
-			goto out;
+		for (i = all_sessions ? 0 : l->nsessions - 1;
+		     i < l->nsessions; i++) {
+			if (ms_import_open(c, rec, l, i, NULL, &imp) < 0)
+				goto out;
+			ms_import_free(imp);
+			imp = NULL;
+		}
 		src.nblocks = ms_medium_recorded(rec, &src.lbas, &src.data);
 	}
 	src.source = ms_medium_name(m);

@@ -77,6 +77,20 @@ void ms_source_free(struct ms_source *s);
 int ms_source_fs_new(struct ms_ctx *c, const char *path,
 		     struct ms_source **out);
 
+/*
+ * The archive at path ("-": standard input), read through libarchive
+ * when added: every entry goes under iso_path (under / when NULL) with
+ * its name (a leading '/' and "." parts dropped; a ".." part fails),
+ * mode, owner, times, symlink target and hard links.  File data is read
+ * in place from an uncompressed tar file (standard input too, when it is
+ * a regular file), else spooled to one unlinked
+ * temporary file under TMPDIR (its free space checked first: short is
+ * MS_EXIT_NOSPACE).  A missing path fails now with MS_EXIT_USAGE; a bad
+ * archive fails the add with MS_EXIT_FAILURE, naming the entry.
+ */
+int ms_source_archive_new(struct ms_ctx *c, const char *path,
+			  struct ms_source **out);
+
 /* Helpers for sources. */
 
 /*

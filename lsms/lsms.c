@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "exit.h"
+#include "extract.h"
 #include "layout.h"
 #include "medium.h"
 #include "report.h"
@@ -30,6 +31,9 @@ enum audit {
 	AUDIT_NONE,
 	AUDIT_FILES,
 	AUDIT_DIFF,
+	AUDIT_HISTORY,
+	AUDIT_CAT,
+	AUDIT_EXTRACT,
 };
 
 struct lsms {
@@ -41,13 +45,20 @@ struct lsms {
 	enum ms_progress_mode progress;
 	const char *medium;
 	const char *export;
+	int all_sessions;	/* --export --all-sessions */
+	const char *spec;	/* --history PATH, --cat and --extract N:PATH */
+	const char *dir;	/* --extract's directory */
 };
 
 enum {
-	OPT_BETWEEN = 256,
+	OPT_ALL_SESSIONS = 256,
+	OPT_BETWEEN,
+	OPT_CAT,
 	OPT_DIFF,
 	OPT_EXPORT,
+	OPT_EXTRACT,
 	OPT_FILES,
+	OPT_HISTORY,
 	OPT_MAP,
 	OPT_PROGRESS,
 	OPT_SESSION,
@@ -55,11 +66,15 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{ "all-sessions", no_argument, NULL, OPT_ALL_SESSIONS },
 	{ "between", required_argument, NULL, OPT_BETWEEN },
+	{ "cat", required_argument, NULL, OPT_CAT },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "extract", required_argument, NULL, OPT_EXTRACT },
 	{ "files", no_argument, NULL, OPT_FILES },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "json", no_argument, NULL, 'j' },
 	{ "map", no_argument, NULL, OPT_MAP },
 	{ "msinfo", no_argument, NULL, 'm' },
@@ -74,12 +89,15 @@ static const struct option longopts[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: lsms [-hjmqv] [--export snapshot] [--map] "
-		"[--progress=when] [--version]\n"
-		"            medium\n"
+		"usage: lsms [-hjmqv] [--export snapshot [--all-sessions]] "
+		"[--map]\n"
+		"            [--progress=when] [--version] medium\n"
 		"       lsms [-jqv] --files [--session n] medium\n"
 		"       lsms [-jqv] --diff [--session n | --between a,b] "
-		"medium\n");
+		"medium\n"
+		"       lsms [-jqv] --history path medium\n"
+		"       lsms [-qv] --cat [n:]path medium\n"
+		"       lsms [-qv] --extract n[:path] dir medium\n");
 }
 
 static void help(void)
@@ -97,10 +115,18 @@ static void help(void)
 	       "      --session n   the session for --files and --diff\n"
 	       "      --between a,b --diff: what session b changed against "
 	       "session a\n"
+	       "      --history path  every version of path, session by "
+	       "session\n"
+	       "      --cat [n:]path  write a file of session n (the newest) "
+	       "to stdout\n"
+	       "      --extract n[:path] dir  restore session n's tree (or "
+	       "path) into dir\n"
 	       "      --export file save a snapshot for building sessions "
 	       "offline\n"
 	       "                    (replaces only a snapshot or an empty "
 	       "file)\n"
+	       "      --all-sessions  --export: record every session's "
+	       "tree\n"
 	       "      --map         draw the medium to scale\n"
 	       "      --progress=when  auto, always or never\n"
 	       "  -q, --quiet       no warnings\n"
@@ -149,10 +175,26 @@ static int parse_between(const char *s, int between[2])
 	return len < 0 || s[len] ? -1 : 0;
 }
 
-/* The options of --files and --diff, against each other and the rest. */
+/* The audit options (--files, --diff, --history, --cat, --extract),
+ * against each other and the rest. */
 static int audit_refusal(const struct lsms *o)
 {
-	if (o->audit == AUDIT_NONE) {
+	if (o->all_sessions && o->output != OUT_EXPORT) {
+		ms_cli_error("--all-sessions goes with --export");
+		return -1;
+	}
+	if (o->audit == AUDIT_NONE || o->audit > AUDIT_DIFF) {
+		if (o->audit == AUDIT_HISTORY && o->output != OUT_TABLE &&
+		    o->output != OUT_JSON) {
+			ms_cli_error("--history excludes --export, --msinfo "
+				     "and --map");
+			return -1;
+		}
+		if (o->audit > AUDIT_HISTORY && o->output != OUT_TABLE) {
+			ms_cli_error("--cat and --extract exclude --json, "
+				     "--export, --msinfo and --map");
+			return -1;
+		}
 		if (o->session || o->between[0]) {
 			ms_cli_error("--session and --between go with --files "
 				     "or --diff");
@@ -227,6 +269,71 @@ out:
 	return ret;
 }
 
+/* The index of session n (0: the newest) of l, or -1 after a message. */
+static int session_index(const struct lsms *o, const struct ms_layout *l,
+			 int n, int *ret)
+{
+	if (l->nsessions == 0) {
+		ms_cli_error("'%s' holds no session", o->medium);
+		*ret = MS_EXIT_UNSUITABLE;
+		return -1;
+	}
+	if (n > l->nsessions) {
+		ms_cli_error("'%s' has no session %d (it holds %d)", o->medium,
+			     n, l->nsessions);
+		*ret = MS_EXIT_USAGE;
+		return -1;
+	}
+	return n ? n - 1 : l->nsessions - 1;
+}
+
+/* --history, --cat and --extract. */
+static int data_audit(struct ms_ctx *c, const struct lsms *o,
+		      struct ms_medium *m, const struct ms_layout *l)
+{
+	static const char *const option[] = {
+		[AUDIT_CAT] = "--cat", [AUDIT_EXTRACT] = "--extract",
+	};
+	struct ms_audit_history h;
+	struct ms_extract_stats st;
+	const char *path = NULL;
+	int n = 0, index, ret = MS_EXIT_OK;
+
+	if (o->audit == AUDIT_HISTORY) {
+		if (ms_audit_history(c, m, l, o->spec, &h) < 0)
+			return ms_cli_fail(c);
+		if (o->output == OUT_JSON)
+			ms_audit_json_history(stdout, &h);
+		else
+			ms_audit_print_history(stdout, &h);
+		ms_audit_history_release(&h);
+		return MS_EXIT_OK;
+	}
+	if (ms_medium_needs_data(c, l, option[o->audit]) < 0)
+		return ms_cli_fail(c);
+	ms_extract_parse_spec(o->spec, &n, &path);
+	index = session_index(o, l, n, &ret);
+	if (index < 0)
+		return ret;
+	if (o->audit == AUDIT_CAT) {
+		if (ms_extract_cat(c, m, l, index, path, STDOUT_FILENO,
+				   "standard output") < 0)
+			return ms_cli_fail(c);
+		return MS_EXIT_OK;
+	}
+	if (ms_extract_tree(c, m, l, index, path, o->dir, &st) < 0)
+		return ms_cli_fail(c);
+	ms_note(c, "restored %lu files, %lu directories and %lu symbolic "
+		"links into '%s'", st.files, st.dirs, st.links, o->dir);
+	if (st.skipped) {
+		ms_cli_error("%lu entries of session %d were not restored "
+			     "into '%s'", st.skipped, l->sessions[index].number,
+			     o->dir);
+		return MS_EXIT_FAILURE;
+	}
+	return MS_EXIT_OK;
+}
+
 /* --msinfo needs a session to continue from, on a medium that takes more. */
 static int msinfo_refusal(struct ms_ctx *c, const struct ms_layout *l)
 {
@@ -291,15 +398,39 @@ int main(int argc, char **argv)
 	struct ms_layout l;
 	struct ms_snapshot_stats st;
 	char safe[MS_SAFE_TEXT_MAX(sizeof(l.break_reason)) + 1];
+	const char *path = NULL;
 	int ch, i, ret = MS_EXIT_OK;
 
 	ms_cli_init("lsms", &c);
 	while ((ch = getopt_long(argc, argv, "hjmqv", longopts, NULL)) != -1) {
 		switch (ch) {
+		case OPT_ALL_SESSIONS:
+			o.all_sessions = 1;
+			break;
 		case OPT_BETWEEN:
 			if (parse_between(optarg, o.between) < 0) {
 				ms_cli_error("bad --between '%s': want two "
 					     "session numbers a,b", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
+		case OPT_CAT:
+		case OPT_EXTRACT:
+		case OPT_HISTORY:
+			o.audit = ch == OPT_CAT ? AUDIT_CAT :
+				ch == OPT_EXTRACT ? AUDIT_EXTRACT :
+				AUDIT_HISTORY;
+			o.spec = optarg;
+			if (ch != OPT_HISTORY &&
+			    ms_extract_parse_spec(optarg, &i, &path) < 0) {
+				ms_cli_error("bad %s '%s': want n:path, n or "
+					     "/path", ch == OPT_CAT ? "--cat" :
+					     "--extract", optarg);
+				return MS_EXIT_USAGE;
+			}
+			if (ch == OPT_CAT && !path) {
+				ms_cli_error("bad --cat '%s': want the path of "
+					     "a file, n:path or /path", optarg);
 				return MS_EXIT_USAGE;
 			}
 			break;
@@ -338,6 +469,12 @@ int main(int argc, char **argv)
 			if (set_output(&o, OUT_EXPORT) < 0)
 				return MS_EXIT_USAGE;
 			o.export = optarg;
+			if (optarg[0] == '-' && optarg[1] == '-') {
+				ms_cli_error("bad --export '%s': the snapshot "
+					     "file comes right after --export",
+					     optarg);
+				return MS_EXIT_USAGE;
+			}
 			break;
 		case OPT_MAP:
 			if (set_output(&o, OUT_MAP) < 0)
@@ -361,6 +498,15 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (o.audit == AUDIT_EXTRACT && argc == 2) {
+		o.dir = argv[0];
+		argc--;
+		argv++;
+	} else if (o.audit == AUDIT_EXTRACT) {
+		ms_cli_error("--extract wants a directory, then the medium");
+		usage(stderr);
+		return MS_EXIT_USAGE;
+	}
 	if (argc != 1) {
 		ms_cli_error(argc ? "one medium at a time" : "no medium given");
 		usage(stderr);
@@ -386,6 +532,10 @@ int main(int argc, char **argv)
 	ms_note(&c, "read %llu blocks of '%s'",
 		(unsigned long long)l.blocks_read, o.medium);
 
+	if (o.audit > AUDIT_DIFF) {
+		ret = data_audit(&c, &o, m, &l);
+		goto chain;
+	}
 	if (o.audit != AUDIT_NONE) {
 		ret = audit(&c, &o, m, &l);
 		goto chain;
@@ -403,7 +553,8 @@ int main(int argc, char **argv)
 	case OUT_EXPORT:
 		if (l.broken)
 			break;
-		if (ms_snapshot_export(&c, m, &l, o.export, &st) < 0) {
+		if (ms_snapshot_export(&c, m, &l, o.export, o.all_sessions,
+				       &st) < 0) {
 			ret = ms_cli_fail(&c);
 			break;
 		}

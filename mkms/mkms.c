@@ -31,6 +31,7 @@ struct pathspec {
 	char *iso_path;		/* NULL: SOURCE without a graft point */
 	char *source;
 	struct ms_source *src;
+	int archive;		/* --archive: its tree is the archive's */
 };
 
 struct mkms {
@@ -46,6 +47,9 @@ struct mkms {
 	enum ms_progress_mode progress;
 	const char **removals;
 	int nremovals;
+	const char **archives;	/* --archive [/iso/path=]FILE */
+	int narchives;
+	int zisofs;
 	struct pathspec *specs;
 	int nspecs;
 	int64_t epoch;
@@ -57,6 +61,7 @@ struct mkms {
 
 enum {
 	OPT_ALLOW_EMPTY = 256,
+	OPT_ARCHIVE,
 	OPT_EXCLUDE,
 	OPT_FORCE,
 	OPT_FRESH,
@@ -68,10 +73,12 @@ enum {
 	OPT_RM,
 	OPT_UPDATE,
 	OPT_VERSION,
+	OPT_ZISOFS,
 };
 
 static const struct option longopts[] = {
 	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+	{ "archive", required_argument, NULL, OPT_ARCHIVE },
 	{ "base", required_argument, NULL, 'M' },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "force", no_argument, NULL, OPT_FORCE },
@@ -89,6 +96,7 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "volid", required_argument, NULL, 'V' },
+	{ "zisofs", no_argument, NULL, OPT_ZISOFS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -100,12 +108,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mkms [-hqv] [-C last,nwa] [-M medium] [-V volid] "
 		"[--allow-empty]\n"
-		"            [--exclude pattern] [--force] [--fresh] "
-		"[--from-session n] [--no-boot]\n"
-		"            [--no-md5] [--no-rockridge] [--progress=when] "
-		"[--rm path]\n"
-		"            [--update[=content]] [--version] -o image|- "
-		"[pathspec ...]\n");
+		"            [--archive [/iso/path=]file] [--exclude pattern] "
+		"[--force]\n"
+		"            [--fresh] [--from-session n] [--no-boot] [--no-md5] "
+		"[--no-rockridge]\n"
+		"            [--progress=when] [--rm path] [--update[=content]] "
+		"[--version]\n"
+		"            [--zisofs] -o image|- [pathspec ...]\n");
 }
 
 static void help(void)
@@ -128,6 +137,10 @@ static void help(void)
 	       "instead of the last one's\n"
 	       "      --allow-empty  build a session even if it changes "
 	       "nothing\n"
+	       "      --archive [/iso/path=]file  add every entry of an "
+	       "archive (- for\n"
+	       "                     standard input; data spooled under "
+	       "TMPDIR if need be)\n"
 	       "      --force        overwrite an output file that holds "
 	       "a disc\n"
 	       "      --rm path      leave /path out of the new tree\n"
@@ -142,6 +155,8 @@ static void help(void)
 	       "      --no-boot      drop the base's El Torito boot "
 	       "records\n"
 	       "      --no-md5       no MD5 checksum tags\n"
+	       "      --zisofs       compress file content with zisofs "
+	       "(needs Rock Ridge)\n"
 	       "      --progress=when  auto, always or never\n"
 	       "  -q, --quiet        no warnings\n"
 	       "  -v, --verbose      say what is done\n"
@@ -223,6 +238,37 @@ static int same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* The archives, as pathspecs after those on the command line. */
+static int add_archives(struct mkms *o, struct ms_ctx *c)
+{
+	struct pathspec *ps;
+	int i, stdin_taken = 0;
+
+	for (i = 0; i < o->narchives; i++) {
+		ps = &o->specs[o->nspecs++];
+		ps->archive = 1;
+		if (parse_spec(o->archives[i], ps) < 0) {
+			ms_cli_error("out of memory");
+			return -1;
+		}
+		if (ps->iso_path && ps->iso_path[0] != '/') {
+			ms_cli_error("graft point '%s' is not absolute",
+				     ps->iso_path);
+			return -1;
+		}
+		if (!strcmp(ps->source, "-") && stdin_taken++) {
+			ms_cli_error("only one --archive can read standard "
+				     "input");
+			return -1;
+		}
+		if (ms_source_archive_new(c, ps->source, &ps->src) < 0) {
+			ms_cli_fail(c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int check_args(struct mkms *o, struct ms_ctx *c, char **argv,
 		      int argc)
 {
@@ -267,7 +313,8 @@ static int check_args(struct mkms *o, struct ms_ctx *c, char **argv,
 		}
 		o->epoch = v;
 	}
-	o->specs = calloc((size_t)argc + 1, sizeof(*o->specs));
+	o->specs = calloc((size_t)argc + (size_t)o->narchives + 1,
+			  sizeof(*o->specs));
 	if (!o->specs) {
 		ms_cli_error("out of memory");
 		return -1;
@@ -288,6 +335,14 @@ static int check_args(struct mkms *o, struct ms_ctx *c, char **argv,
 				     o->specs[i].iso_path);
 			return -1;
 		}
+	}
+	if (add_archives(o, c) < 0)
+		return -1;
+	if (o->zisofs && !o->rockridge) {
+		ms_cli_error("--zisofs needs Rock Ridge, which --no-rockridge "
+			     "turns off: readers find compressed files by its "
+			     "ZF entries");
+		return -1;
 	}
 	for (i = 0; i < o->nremovals; i++) {
 		if (o->removals[i][0] != '/') {
@@ -488,6 +543,9 @@ static int parse_options(struct mkms *o, int argc, char **argv)
 		case OPT_ALLOW_EMPTY:
 			o->plan.allow_empty = 1;
 			break;
+		case OPT_ARCHIVE:
+			o->archives[o->narchives++] = optarg;
+			break;
 		case OPT_EXCLUDE:
 			if (!optarg[0]) {
 				ms_cli_error("--exclude wants a pattern");
@@ -543,6 +601,9 @@ static int parse_options(struct mkms *o, int argc, char **argv)
 		case OPT_VERSION:
 			ms_cli_version();
 			return MS_EXIT_OK;
+		case OPT_ZISOFS:
+			o->zisofs = 1;
+			break;
 		default:
 			usage(stderr);
 			return MS_EXIT_USAGE;
@@ -605,7 +666,8 @@ static int settle_update(const struct mkms *o, struct ms_ctx *c,
 	int i;
 
 	for (i = 0; i < o->nspecs; i++) {
-		if (stat(o->specs[i].source, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (!o->specs[i].archive && (stat(o->specs[i].source, &st) < 0 ||
+					     !S_ISDIR(st.st_mode)))
 			continue;
 		if (ms_build_prune(b, c, o->specs[i].iso_path) < 0)
 			return -1;
@@ -645,6 +707,7 @@ static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 	bo.md5 = o->md5;
 	bo.no_boot = o->no_boot;
 	bo.from_session = p->import ? p->session_index + 1 : 0;
+	bo.zisofs = o->zisofs;
 	bo.epoch = o->epoch;
 	bo.update = o->update;
 	bo.patterns = o->patterns;
@@ -727,8 +790,9 @@ int main(int argc, char **argv)
 
 	ms_cli_init("mkms", &c);
 	o.removals = calloc((size_t)argc, sizeof(*o.removals));
+	o.archives = calloc((size_t)argc, sizeof(*o.archives));
 	o.patterns = calloc((size_t)argc, sizeof(*o.patterns));
-	if (!o.removals || !o.patterns)
+	if (!o.removals || !o.archives || !o.patterns)
 		return MS_EXIT_FAILURE;
 	ret = parse_options(&o, argc, argv);
 	if (ret >= 0)
@@ -777,6 +841,7 @@ out:
 	}
 	free(o.specs);
 	free(o.removals);
+	free(o.archives);
 	free(o.patterns);
 	return ret;
 }

@@ -25,12 +25,14 @@ LC_ALL=C
 export LC_ALL
 
 # binary: modules it must not contain.  burnms: no session builder, no
-# import, no content source, no planning, no snapshot exporter; mkms: no
-# burn writer, no exporter; lsms: no builder, no writer of either kind.
+# import, no content source (the archive source brings libarchive, which
+# only mkms links), no planning, no snapshot exporter; mkms: no burn
+# writer, no exporter; lsms: no builder, no writer of either kind.
+# Only lsms restores files (extract).
 RULES="
-burnms: build import writer source source_fs source_update plan snapshot_export medium_record
-mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record
-lsms: build writer source source_fs source_update plan burn burn_file burn_tao burn_blank
+burnms: build import writer source source_fs source_update source_archive plan snapshot_export medium_record extract
+mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record extract
+lsms: build writer source source_fs source_update source_archive plan burn burn_file burn_tao burn_blank
 "
 
 status=0

@@ -5,7 +5,7 @@ set -e
 
 PACKAGES="build-essential pkg-config mandoc libisofs-dev libburn-dev libarchive-dev
 zlib1g-dev libcriterion-dev xorriso genisoimage libarchive-tools p7zip-full
-growisofs jq libssl-dev udftools"
+growisofs jq libssl-dev udftools python3 zip zstd xz-utils bzip2"
 # make fuzz: libFuzzer and the sanitizers of Debian's clang
 PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 

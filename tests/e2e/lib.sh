@@ -169,7 +169,14 @@ run_tests() {
 		if [ -n "${MS_TEST_ONLY:-}" ] && [ "$t" != "$MS_TEST_ONLY" ]; then
 			continue
 		fi
-		dir=$(mktemp -d "$base/mstools-$file-$t.XXXXXX")
+		# never run a test where it was started from
+		if ! dir=$(mktemp -d "$base/mstools-$file-$t.XXXXXX") ||
+		    [ -z "$dir" ]; then
+			failed=$((failed + 1))
+			status=1
+			echo "not ok - $file $t (no directory of its own under '$base')"
+			continue
+		fi
 		if (cd "$dir" && MS_SKIPPED=$dir.skip \
 		    MS_SKIPPED_PART=$dir.part "$t") >"$dir.log" 2>&1; then
 			if [ -s "$dir.skip" ]; then

@@ -166,4 +166,14 @@ t_snapshot_without_the_tree_is_refused() {
 	assert_same_file from-disc.iso from-snap.iso
 }
 
+t_snapshot_of_all_sessions_gives_the_same_image() {
+	four_sessions d.iso
+	expect_ok lsms --export all.mss --all-sessions d.iso
+	SOURCE_DATE_EPOCH=1700000000 mkms --from-session 2 -M all.mss \
+		-o from-snap.iso || fail "mkms from the snapshot"
+	SOURCE_DATE_EPOCH=1700000000 mkms --from-session 2 -M d.iso \
+		-o from-disc.iso || fail "mkms from the disc"
+	assert_same_file from-disc.iso from-snap.iso
+}
+
 run_tests
