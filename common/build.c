@@ -70,9 +70,16 @@ int ms_build_new(struct ms_ctx *c, const struct ms_build_opts *o,
 		memcpy(b->link.base_fp, l->fp, MS_FP_LEN);
 		memcpy(b->link.base_volid, last->volume_id,
 		       sizeof(b->link.base_volid));
-		if (ms_import_open(c, base, l, l->nsessions - 1, NULL,
-				   &b->imp) < 0)
+		if (ms_import_open(c, base, l, o->from_session ?
+				   o->from_session - 1 : l->nsessions - 1,
+				   NULL, &b->imp) < 0) {
+			/* a snapshot may hold no other session's tree */
+			if (l->snapshot_of && o->from_session &&
+			    o->from_session != l->nsessions &&
+			    c->status == MS_EXIT_FAILURE)
+				c->status = MS_EXIT_UNSUITABLE;
 			goto fail;
+		}
 		b->image = ms_import_image(b->imp);
 		iso_image_ref(b->image);
 		/* kept unless asked: libisofs rewrites them as they were */

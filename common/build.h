@@ -28,6 +28,8 @@ struct ms_build_opts {
 	int rockridge;
 	int md5;		/* session and file checksum tags */
 	int no_boot;		/* drop the base's El Torito boot records */
+	int from_session;	/* import this session's tree (1-based), not
+				   the last one's; 0: the last */
 	int zisofs;		/* compress added files (needs Rock Ridge) */
 	int64_t epoch;		/* SOURCE_DATE_EPOCH, or -1 */
 	int exclude;		/* leave out the file exclude_dev/_ino */
@@ -42,7 +44,8 @@ struct ms_build;
 
 /*
  * Start a build of an image that goes to block start.  With import, the
- * base's last session tree is loaded through libisofs (base and l must
+ * base's last session tree (o->from_session's, if set) is loaded through
+ * libisofs (base and l must
  * then describe an appendable medium, and stay open during the build);
  * the link record says base=session.  Without import it says base=blank.
  */

@@ -76,6 +76,9 @@ struct ms_layout {
 	uint64_t blocks_read;		/* by ms_layout_read, for --verbose */
 	const char *snapshot_of;	/* a snapshot's medium, else NULL */
 	int64_t snapshot_taken;
+	int carries_unknown;		/* an old snapshot: what its sessions
+					   carry (UDF, El Torito, ...) is not
+					   recorded */
 };
 
 const char *ms_status_name(enum ms_status s);

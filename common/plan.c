@@ -14,6 +14,14 @@ static int plan_medium(struct ms_ctx *c, const struct ms_layout *l,
 {
 	if (ms_layout_check_appendable(c, l, o->fresh ? MS_CHECK_FRESH : 0) < 0)
 		return -1;
+	if (o->from_session && o->fresh)
+		return ms_fail(c, MS_EXIT_USAGE, "--from-session and --fresh "
+			       "exclude each other: a fresh session has no "
+			       "tree to start from");
+	if (o->from_session && l->status == MS_STATUS_BLANK)
+		return ms_fail(c, MS_EXIT_UNSUITABLE, "'%s' is blank: it holds "
+			       "no session %d to start from", l->medium,
+			       o->from_session);
 	if (o->fresh || l->status == MS_STATUS_BLANK) {
 		p->start = l->first_address;
 		if (o->have_c && o->c_nwa != p->start)
@@ -25,6 +33,14 @@ static int plan_medium(struct ms_ctx *c, const struct ms_layout *l,
 	}
 	p->import = 1;
 	p->start = l->nwa;
+	p->session_index = l->nsessions - 1;
+	if (o->from_session) {
+		if (o->from_session > l->nsessions)
+			return ms_fail(c, MS_EXIT_USAGE, "'%s' has no session "
+				       "%d (it holds %d)", l->medium,
+				       o->from_session, l->nsessions);
+		p->session_index = o->from_session - 1;
+	}
 	if (o->have_c && (o->c_nwa != l->nwa ||
 			  (o->c_last != l->msc1 && o->c_last != l->last_start)))
 		return ms_fail(c, MS_EXIT_USAGE,
@@ -38,6 +54,9 @@ int ms_plan_make(struct ms_ctx *c, const struct ms_layout *l,
 		 const struct ms_plan_opts *o, struct ms_plan *p)
 {
 	memset(p, 0, sizeof(*p));
+	if (!l && o->from_session)
+		return ms_fail(c, MS_EXIT_USAGE, "--from-session needs the "
+			       "medium: give it with -M");
 	if (!l) {
 		if (o->have_c)
 			p->start = o->c_nwa;
@@ -53,6 +72,14 @@ int ms_plan_make(struct ms_ctx *c, const struct ms_layout *l,
 			       MS_ISO_MAX_LBA);
 	if (o->changes || o->allow_empty)
 		return 0;
+	if (p->import && p->session_index != l->nsessions - 1)
+		return 0;	/* the tree goes back to an older session */
+	if (p->import && o->from_session)
+		return ms_fail(c, MS_EXIT_NOTHING, "nothing to do: session %d "
+			       "is the newest session of '%s', so a session "
+			       "with its tree would change nothing "
+			       "(--allow-empty builds it anyway)",
+			       o->from_session, l->medium);
 	if (p->import)
 		return ms_fail(c, MS_EXIT_NOTHING, "nothing to do: no pathspec "
 			       "and no --rm, so the next session would change "

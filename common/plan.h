@@ -18,12 +18,16 @@ struct ms_plan_opts {
 	uint32_t c_last, c_nwa;
 	int changes;		/* pathspecs or removals given */
 	int allow_empty;	/* --allow-empty: build even without changes */
+	int from_session;	/* --from-session N: import session N's tree
+				   (1-based), not the last one's; 0: none */
 };
 
 struct ms_plan {
 	int import;		/* continue the medium: import its last session */
 	uint32_t start;		/* the image's first block */
 	int user_address;	/* start came from -C alone, not from a medium */
+	int session_index;	/* with import: the session whose tree is
+				   imported (index in l->sessions) */
 };
 
 /*
@@ -36,7 +40,12 @@ struct ms_plan {
  * MS_EXIT_UNSUITABLE; a broken chain, MS_EXIT_FAILURE; -C that disagrees
  * with the medium, MS_EXIT_USAGE; a start within MS_SYSAREA_BLOCKS of
  * the end of ISO 9660's addresses, MS_EXIT_UNSUITABLE if the medium
- * alone named it, else MS_EXIT_USAGE.  Last, without changes and
+ * alone named it, else MS_EXIT_USAGE.  from_session: the tree imported is
+ * that session's, the address and the link still the NWA and the newest
+ * session's; refused without a medium or with --fresh (MS_EXIT_USAGE), on
+ * a blank medium (MS_EXIT_UNSUITABLE), for a session the medium does not
+ * hold (MS_EXIT_USAGE); naming the newest session is no change.  Last,
+ * without changes and
  * without allow_empty: MS_EXIT_NOTHING, "nothing to do: ...", with p
  * filled in.
  */

@@ -102,6 +102,10 @@ void ms_report_table(FILE *f, const struct ms_layout *l)
 		ms_time_format(l->snapshot_taken, taken, sizeof(taken));
 		fprintf(f, "%-14s%s, taken %s\n", "snapshot of",
 			SAFE(l->snapshot_of, safe), taken);
+		if (l->carries_unknown)
+			fprintf(f, "%-14s%s\n", "", "(taken by an older mstools: "
+				"whether its sessions carry UDF, HFS or El "
+				"Torito records is not recorded)");
 	}
 	fprintf(f, "%-14s%s\n", "profile",
 		l->status == MS_STATUS_IMAGE ? "session image" :
@@ -329,10 +333,17 @@ void ms_report_json(FILE *f, const struct ms_layout *l)
 			ms_json_null(&j, "volume_id");
 		ms_json_bool(&j, "joliet", s->joliet > 0);
 		ms_json_bool(&j, "rockridge", s->rockridge);
-		ms_json_bool(&j, "udf", s->udf > 0);
-		ms_json_bool(&j, "hfs", s->hfs);
-		ms_json_bool(&j, "mbr", s->mbr);
-		ms_json_bool(&j, "el_torito", s->el_torito);
+		if (l->carries_unknown) {
+			ms_json_null(&j, "udf");
+			ms_json_null(&j, "hfs");
+			ms_json_null(&j, "mbr");
+			ms_json_null(&j, "el_torito");
+		} else {
+			ms_json_bool(&j, "udf", s->udf > 0);
+			ms_json_bool(&j, "hfs", s->hfs);
+			ms_json_bool(&j, "mbr", s->mbr);
+			ms_json_bool(&j, "el_torito", s->el_torito);
+		}
 		if (s->boot_catalog_ok)
 			ms_json_uint(&j, "boot_catalog", s->boot_catalog);
 		else

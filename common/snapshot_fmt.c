@@ -57,6 +57,13 @@ static const char *const single_keys[] = {
 };
 #define NKEYS	(sizeof(single_keys) / sizeof(single_keys[0]))
 
+/* a "carries" line, applied once the session table is checked */
+struct carries {
+	unsigned number;
+	int udf, el_torito, hfs, mbr;
+	uint32_t catalog;
+};
+
 struct ms_snapshot {
 	uint8_t *payload;
 	uint64_t payload_len;
@@ -66,6 +73,8 @@ struct ms_snapshot {
 	struct run *runs;
 	size_t nruns;
 	unsigned char seen[NKEYS];	/* while parsing */
+	struct carries *carries;	/* while parsing */
+	size_t ncarries, carries_room;
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -104,6 +113,7 @@ void ms_snapshot_free(struct ms_snapshot *s)
 	free(s->payload);
 	free(s->source);
 	free(s->runs);
+	free(s->carries);
 	free(s);
 }
 
@@ -254,6 +264,72 @@ static int parse_session(struct ms_snapshot *s, char *v)
 	return 0;
 }
 
+/*
+ * "carries N UDF EL_TORITO CATALOG HFS MBR": what session N carries
+ * beside its ISO 9660 tree.  Kept until the session table has been
+ * checked (apply_carries); snapshots taken before this line existed have
+ * none, and their layout says that it does not know.
+ */
+static int parse_carries(struct ms_snapshot *s, char *v)
+{
+	struct carries *cr;
+	unsigned number, udf, el_torito, catalog, hfs, mbr;
+	int n;
+
+	if (sscanf(v, "%u %u %u %u %u %u%n", &number, &udf, &el_torito,
+		   &catalog, &hfs, &mbr, &n) != 6 || v[n] || udf > 3 ||
+	    el_torito > 1 || hfs > 1 || mbr > 1)
+		return -1;
+	if (s->ncarries == s->carries_room) {
+		size_t room = s->carries_room ? 2 * s->carries_room : 16;
+
+		cr = realloc(s->carries, room * sizeof(*cr));
+		if (!cr)
+			return -1;
+		s->carries = cr;
+		s->carries_room = room;
+	}
+	cr = &s->carries[s->ncarries++];
+	cr->number = number;
+	cr->udf = (int)udf;
+	cr->el_torito = (int)el_torito;
+	cr->catalog = catalog;
+	cr->hfs = (int)hfs;
+	cr->mbr = (int)mbr;
+	return 0;
+}
+
+/* One "carries" line per session, in order, or none at all. */
+static int apply_carries(struct ms_ctx *c, const char *name,
+			 struct ms_snapshot *s)
+{
+	struct ms_layout *l = &s->layout;
+	size_t i;
+
+	l->carries_unknown = l->nsessions > 0 && s->ncarries == 0;
+	if (s->ncarries && s->ncarries != (size_t)l->nsessions)
+		return corrupt(c, name, "its 'carries' lines do not name "
+			       "each session once");
+	for (i = 0; i < s->ncarries; i++) {
+		const struct carries *cr = &s->carries[i];
+		struct ms_session *sess = &l->sessions[i];
+
+		if (cr->number != i + 1)
+			return corrupt(c, name, "its 'carries' lines do not "
+				       "name each session once");
+		sess->udf = cr->udf;
+		sess->el_torito = cr->el_torito;
+		sess->boot_catalog = cr->catalog;
+		sess->boot_catalog_ok = cr->el_torito &&
+					cr->catalog >= sess->start &&
+					cr->catalog - sess->start <
+					sess->blocks;
+		sess->hfs = cr->hfs;
+		sess->mbr = cr->mbr;
+	}
+	return 0;
+}
+
 /* "link N STATE TEXT": the record line, or why it is damaged. */
 static int parse_link(struct ms_snapshot *s, char *v)
 {
@@ -297,6 +373,8 @@ static int parse_line(struct ms_snapshot *s, char *key, char *v)
 		return parse_session(s, v);
 	if (!strcmp(key, "link"))
 		return parse_link(s, v);
+	if (!strcmp(key, "carries"))
+		return parse_carries(s, v);
 	if (!strcmp(key, "source")) {
 		if (ms_unescape(v, buf, sizeof(buf)) < 0)
 			return -1;
@@ -517,7 +595,9 @@ static int parse_payload(struct ms_ctx *c, const char *name,
 		p += bytes;
 		s->nruns++;
 	}
-	return check_layout(c, name, s);
+	if (check_layout(c, name, s) < 0)
+		return -1;
+	return apply_carries(c, name, s);
 }
 
 static int decode(struct ms_ctx *c, const char *name, const uint8_t *buf,
@@ -707,6 +787,9 @@ static int put_text(struct out *o, const char *source,
 			bad |= out_printf(o, "link %d %d %s\n", s->number,
 					  MS_LINK_CORRUPT, esc);
 		}
+		bad |= out_printf(o, "carries %d %d %d %u %d %d\n", s->number,
+				  s->udf, s->el_torito, s->boot_catalog,
+				  s->hfs, s->mbr);
 	}
 	bad |= out_printf(o, "end\n");
 	return bad ? -1 : 0;

@@ -65,6 +65,7 @@ enum {
 	OPT_EXCLUDE,
 	OPT_FORCE,
 	OPT_FRESH,
+	OPT_FROM_SESSION,
 	OPT_NO_BOOT,
 	OPT_NO_MD5,
 	OPT_NO_ROCKRIDGE,
@@ -82,6 +83,7 @@ static const struct option longopts[] = {
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "fresh", no_argument, NULL, OPT_FRESH },
+	{ "from-session", required_argument, NULL, OPT_FROM_SESSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ "no-boot", no_argument, NULL, OPT_NO_BOOT },
 	{ "no-md5", no_argument, NULL, OPT_NO_MD5 },
@@ -108,11 +110,11 @@ static void usage(FILE *f)
 		"[--allow-empty]\n"
 		"            [--archive [/iso/path=]file] [--exclude pattern] "
 		"[--force]\n"
-		"            [--fresh] [--no-boot] [--no-md5] [--no-rockridge] "
-		"[--progress=when]\n"
-		"            [--rm path] [--update[=content]] [--version] "
-		"[--zisofs]\n"
-		"            -o image|- [pathspec ...]\n");
+		"            [--fresh] [--from-session n] [--no-boot] [--no-md5] "
+		"[--no-rockridge]\n"
+		"            [--progress=when] [--rm path] [--update[=content]] "
+		"[--version]\n"
+		"            [--zisofs] -o image|- [pathspec ...]\n");
 }
 
 static void help(void)
@@ -131,6 +133,8 @@ static void help(void)
 	       MS_DEFAULT_VOLID ")\n"
 	       "      --fresh        a first session, ignoring what the "
 	       "medium holds\n"
+	       "      --from-session n  start from session n's tree "
+	       "instead of the last one's\n"
 	       "      --allow-empty  build a session even if it changes "
 	       "nothing\n"
 	       "      --archive [/iso/path=]file  add every entry of an "
@@ -504,6 +508,7 @@ static int nothing_to_do(const struct mkms *o, const struct ms_ctx *c)
 /* Options into o.  Returns -1 to go on, else the exit status. */
 static int parse_options(struct mkms *o, int argc, char **argv)
 {
+	uint32_t n;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "C:hM:o:qV:v", longopts,
@@ -553,6 +558,15 @@ static int parse_options(struct mkms *o, int argc, char **argv)
 			break;
 		case OPT_FRESH:
 			o->plan.fresh = 1;
+			break;
+		case OPT_FROM_SESSION:
+			if (ms_parse_u32(optarg, &n) < 0 || n == 0 ||
+			    n > INT_MAX) {
+				ms_cli_error("bad --from-session '%s': want a "
+					     "session number from 1", optarg);
+				return MS_EXIT_USAGE;
+			}
+			o->plan.from_session = (int)n;
 			break;
 		case OPT_NO_BOOT:
 			o->no_boot = 1;
@@ -608,6 +622,12 @@ static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
 {
 	const struct ms_session *last = &l->sessions[l->nsessions - 1];
 
+	if (l->carries_unknown)
+		ms_warn(c, "warning: snapshot '%s' was taken by an older "
+			"mstools and does not say whether its last session "
+			"carries UDF, HFS, a partition table or boot records: "
+			"what the new session cannot carry of those is not "
+			"named", l->medium);
 	if (last->udf)
 		ms_warn(c, "warning: '%s' is a UDF bridge: the new session "
 			"carries ISO 9660, Joliet%s and no UDF, so readers "
@@ -634,10 +654,11 @@ static void warn_foreign(struct ms_ctx *c, const struct ms_layout *l,
 
 /*
  * Update mode, after the sources: prune what they no longer hold, say
- * what changed, and decide whether there is anything to do.
+ * what changed, and decide whether there is anything to do (older_tree:
+ * the tree came from a session before the newest, a change in itself).
  */
 static int settle_update(const struct mkms *o, struct ms_ctx *c,
-			 struct ms_build *b)
+			 struct ms_build *b, int older_tree)
 {
 	struct ms_update_sum s;
 	struct stat st;
@@ -659,7 +680,8 @@ static int settle_update(const struct mkms *o, struct ms_ctx *c,
 		(unsigned long long)s.changed, (unsigned long long)s.removed,
 		(unsigned long long)s.unchanged, human);
 	return ms_plan_check_update(c, &o->plan, s.added + s.changed +
-				    s.removed + (uint64_t)o->nremovals);
+				    s.removed + (uint64_t)o->nremovals +
+				    (uint64_t)older_tree);
 }
 
 /* Import, remove, add and lay out: the session, ready to be written. */
@@ -684,6 +706,7 @@ static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 	bo.rockridge = o->rockridge;
 	bo.md5 = o->md5;
 	bo.no_boot = o->no_boot;
+	bo.from_session = p->import ? p->session_index + 1 : 0;
 	bo.zisofs = o->zisofs;
 	bo.epoch = o->epoch;
 	bo.update = o->update;
@@ -703,7 +726,9 @@ static int build(const struct mkms *o, struct ms_ctx *c, struct ms_medium *m,
 		if (ms_build_add_source(b, c, o->specs[i].iso_path,
 					o->specs[i].src) < 0)
 			return -1;
-	if (o->update && settle_update(o, c, b) < 0)
+	/* --from-session with an older session is a change of its own */
+	if (o->update && settle_update(o, c, b, p->import &&
+				       p->session_index != l->nsessions - 1) < 0)
 		return -1;
 	if (ms_build_start(b, c) < 0) {
 		/* an address given by -C alone is the user's, not the medium's */

@@ -34,6 +34,8 @@ static const struct profile_desc profiles[] = {
 	{ MSVD_PROFILE_DVD_PLUS_R, "dvd+r", "DVD+R" },
 	{ MSVD_PROFILE_DVD_PLUS_R_DL, "dvd+r-dl", "DVD+R/DL" },
 	{ MSVD_PROFILE_BD_R, "bd-r", "BD-R sequential recording" },
+	{ MSVD_PROFILE_DVD_PLUS_RW, "dvd+rw", "DVD+RW" },
+	{ MSVD_PROFILE_BD_RE, "bd-re", "BD-RE" },
 };
 
 #define NPROFILES	(sizeof(profiles) / sizeof(profiles[0]))
@@ -71,6 +73,12 @@ const char *msvd_profile_name(int profile)
 int msvd_profile_is_cd(int profile)
 {
 	return profile == MSVD_PROFILE_CD_R || profile == MSVD_PROFILE_CD_RW;
+}
+
+int msvd_profile_is_overwriteable(int profile)
+{
+	return profile == MSVD_PROFILE_DVD_PLUS_RW ||
+	       profile == MSVD_PROFILE_BD_RE;
 }
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -451,6 +459,10 @@ int msvd_nwa(const struct msvd_disc *d, uint32_t *nwa, uint32_t *free_blocks)
 
 	*nwa = 0;
 	*free_blocks = 0;
+	if (msvd_profile_is_overwriteable(d->profile)) {
+		*free_blocks = d->capacity;
+		return 1;
+	}
 	if (d->closed)
 		return 0;
 	if (t && (t->flags & MSVD_TRACK_DAMAGED) &&
@@ -494,6 +506,9 @@ uint32_t msvd_recorded_end(const struct msvd_disc *d)
 	uint32_t end = 0;
 	int i;
 
+	/* a formatted medium: READ CAPACITY names the whole of it */
+	if (msvd_profile_is_overwriteable(d->profile))
+		return d->capacity;
 	for (i = 0; i < d->ntracks; i++) {
 		const struct msvd_track *t = &d->tracks[i];
 		uint32_t e = t->start + t->written;
@@ -550,6 +565,18 @@ uint32_t msvd_write(struct msvd_disc *d, uint32_t lba, uint32_t count,
 	struct msvd_track fresh;
 	uint32_t nwa, free_blocks, sense;
 
+	if (msvd_profile_is_overwriteable(d->profile)) {
+		if ((uint64_t)lba + count > d->capacity)
+			return MSVD_E_LBA_OUT_OF_RANGE;
+		sense = msvd_store(d, lba, count, buf);
+		if (sense)
+			return sense;
+		if (lba + count > d->next) {
+			d->next = lba + count;
+			d->dirty = 1;
+		}
+		return 0;
+	}
 	if (d->closed)
 		return MSVD_E_INVALID_WRITE_ADDRESS;
 	msvd_nwa(d, &nwa, &free_blocks);
@@ -581,6 +608,11 @@ uint32_t msvd_read(const struct msvd_disc *d, uint32_t lba, uint32_t count,
 	size_t len = (size_t)count * MSVD_BLOCK, done = 0;
 	int i;
 
+	if (msvd_profile_is_overwriteable(d->profile)) {
+		if (end > d->capacity)
+			return MSVD_E_LBA_OUT_OF_RANGE;
+		end = lba;	/* every block is readable */
+	}
 	for (b = lba; b < end; b++) {
 		int readable = 0;
 		uint32_t sense = 0;

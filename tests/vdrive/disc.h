@@ -27,6 +27,9 @@
 #define MSVD_PROFILE_DVD_PLUS_R	0x001b
 #define MSVD_PROFILE_DVD_PLUS_R_DL 0x002b
 #define MSVD_PROFILE_BD_R	0x0041
+/* overwriteable, always formatted: random access, no tracks */
+#define MSVD_PROFILE_DVD_PLUS_RW 0x001a
+#define MSVD_PROFILE_BD_RE	0x0043
 
 /*
  * Layout figures.  The CD ones are the Red/Orange Book figures that drives
@@ -115,6 +118,14 @@ int msvd_profile_parse(const char *word);
 const char *msvd_profile_word(int profile);
 const char *msvd_profile_name(int profile);
 int msvd_profile_is_cd(int profile);
+
+/*
+ * DVD+RW and BD-RE: a formatted medium whose every block may be written
+ * at any time and read back (blocks never written read as zeros).  There
+ * are no tracks or sessions: 'next' is one past the highest block
+ * written, which only msvd show and dump use.
+ */
+int msvd_profile_is_overwriteable(int profile);
 
 /*
  * Create a blank disc in the new directory 'dir'.  Returns 0, or -1 with

@@ -14,6 +14,7 @@
 #define OP_INQUIRY		0x12
 #define OP_START_STOP_UNIT	0x1b
 #define OP_PREVENT_ALLOW	0x1e
+#define OP_READ_FORMAT_CAPACITIES 0x23
 #define OP_READ_CAPACITY	0x25
 #define OP_READ_10		0x28
 #define OP_WRITE_10		0x2a
@@ -69,6 +70,19 @@
 
 /* READ CAPACITY */
 #define CAP_LEN			8
+
+/* READ FORMAT CAPACITIES */
+#define FC_HEADER		4
+#define FC_OFF_LIST_LEN		3
+#define FC_DESC			8
+#define FC_OFF_TYPE		4	/* in a descriptor */
+#define FC_OFF_PARAM		5
+#define FC_FORMATTED		0x02	/* current descriptor type */
+#define FC_TYPE_SHIFT		2	/* formattable: format type << 2 */
+#define FC_FULL			0x00	/* BD-RE full format, spare areas */
+#define FC_BD_RE_SPARE		0x30
+#define FC_DVD_PLUS_RW		0x26
+#define DI_BG_FORMAT_DONE	0x03	/* DVD+RW: background format done */
 
 /* READ DISC INFORMATION, standard disc information */
 #define DI_LEN			34
@@ -170,6 +184,9 @@
 #define FEAT_MORPHING		0x0002
 #define FEAT_REMOVABLE		0x0003
 #define FEAT_RANDOM_READ	0x0010
+#define FEAT_RANDOM_WRITE	0x0020
+#define FEAT_FORMATTABLE	0x0023
+#define FEAT_DVD_PLUS_RW	0x002a
 #define FEAT_CD_READ		0x001e
 #define FEAT_DVD_READ		0x001f
 #define FEAT_INCREMENTAL	0x0021
@@ -185,6 +202,9 @@
 #define PROFILE_BD_ROM		0x0040
 #define REMOVABLE_TRAY_EJECT_LOCK 0x29
 #define DVD_PLUS_R_WRITE	0x01
+#define DVD_PLUS_RW_WRITE	0x01
+#define RANDOM_WRITE_BLOCKING	0x10	/* DVD: an ECC block of 16 */
+#define RANDOM_WRITE_PP		0x01
 #define DRIVE_SERIAL		"MSVD0001"
 #define PHYS_IF_ATAPI		2
 #define LINK_SIZE_CD		7
@@ -384,7 +404,14 @@ static int is_cd(const struct msvd_drive *dr)
 
 static int is_bd(const struct msvd_drive *dr)
 {
-	return dr->disc && dr->disc->profile == MSVD_PROFILE_BD_R;
+	return dr->disc && (dr->disc->profile == MSVD_PROFILE_BD_R ||
+			    dr->disc->profile == MSVD_PROFILE_BD_RE);
+}
+
+/* DVD+RW, BD-RE: formatted, random access, no tracks to open or close */
+static int is_overwriteable(const struct msvd_drive *dr)
+{
+	return dr->disc && msvd_profile_is_overwriteable(dr->disc->profile);
 }
 
 static int is_dvd_minus_r(const struct msvd_drive *dr)
@@ -484,6 +511,39 @@ static uint32_t cmd_read_capacity(struct msvd_drive *dr, struct msvd_cmd *c)
 	return reply(c, r, sizeof(r), sizeof(r));
 }
 
+/*
+ * The capacity list of a formatted overwriteable medium: the current
+ * format, then what it could be formatted to.  Other media have no
+ * formats in this model.
+ */
+static uint32_t cmd_read_format_capacities(struct msvd_drive *dr,
+					   struct msvd_cmd *c)
+{
+	unsigned char r[FC_HEADER + 3 * FC_DESC], *p = r + FC_HEADER;
+	uint32_t cap = dr->disc->capacity;
+
+	if (!is_overwriteable(dr))
+		return MSVD_E_INVALID_OPCODE;
+	memset(r, 0, sizeof(r));
+	put32(p, cap);
+	put32(p + FC_OFF_TYPE, (uint32_t)FC_FORMATTED << 24 | MSVD_BLOCK);
+	p += FC_DESC;
+	if (dr->disc->profile == MSVD_PROFILE_DVD_PLUS_RW) {
+		put32(p, cap);
+		p[FC_OFF_TYPE] = FC_DVD_PLUS_RW << FC_TYPE_SHIFT;
+		p += FC_DESC;
+	} else {
+		put32(p, cap);
+		p[FC_OFF_TYPE] = FC_FULL << FC_TYPE_SHIFT;
+		p += FC_DESC;
+		put32(p, cap);
+		p[FC_OFF_TYPE] = FC_BD_RE_SPARE << FC_TYPE_SHIFT;
+		p += FC_DESC;
+	}
+	r[FC_OFF_LIST_LEN] = (unsigned char)(p - r - FC_HEADER);
+	return reply(c, r, (uint32_t)(p - r), get16(c->cdb + CDB10_OFF_LEN));
+}
+
 static uint32_t cmd_read(struct msvd_drive *dr, struct msvd_cmd *c)
 {
 	uint32_t lba = get32(c->cdb + CDB_OFF_LBA), count, sense;
@@ -562,7 +622,7 @@ static uint32_t cmd_write(struct msvd_drive *dr, struct msvd_cmd *c)
 		return MSVD_E_INVALID_FIELD_CDB;
 	if (dr->cue.active)
 		return write_cue(dr, (int32_t)lba, count, c->data);
-	if (test_write(dr))
+	if (test_write(dr) && !is_overwriteable(dr))
 		return write_simulated(dr, lba, count);
 	return msvd_write(dr->disc, lba, count, c->data);
 }
@@ -768,8 +828,9 @@ static void add_feature(struct feature_list *f, unsigned code, int current,
 }
 
 static const int drive_profiles[] = {
-	MSVD_PROFILE_BD_R, PROFILE_BD_ROM, MSVD_PROFILE_DVD_PLUS_R_DL,
-	MSVD_PROFILE_DVD_PLUS_R, MSVD_PROFILE_DVD_MINUS_R_DL,
+	MSVD_PROFILE_BD_RE, MSVD_PROFILE_BD_R, PROFILE_BD_ROM,
+	MSVD_PROFILE_DVD_PLUS_R_DL, MSVD_PROFILE_DVD_PLUS_R,
+	MSVD_PROFILE_DVD_PLUS_RW, MSVD_PROFILE_DVD_MINUS_R_DL,
 	MSVD_PROFILE_DVD_MINUS_R, PROFILE_DVD_ROM, MSVD_PROFILE_CD_RW,
 	MSVD_PROFILE_CD_R, PROFILE_CD_ROM,
 };
@@ -815,13 +876,26 @@ static uint32_t cmd_get_configuration(struct msvd_drive *dr,
 	add_feature(&f, FEAT_CD_READ, cd, data, 4);
 	add_feature(&f, FEAT_DVD_READ, dvd, data, 4);
 
+	/* Random Writable: last LBA, block size, blocking, PP */
+	memset(data, 0, 12);
+	put32(data, dr->disc ? dr->disc->capacity - 1 : 0);
+	put32(data + 4, MSVD_BLOCK);
+	put16(data + 8, bd ? MSVD_BD_CLUSTER_BLOCKS : RANDOM_WRITE_BLOCKING);
+	data[10] = RANDOM_WRITE_PP;
+	add_feature(&f, FEAT_RANDOM_WRITE, is_overwriteable(dr), data, 12);
 	/* Incremental Streaming Writable: data blocks 2048, link sizes */
 	memset(data, 0, 8);
 	put16(data, 1u << BLOCK_TYPE_MODE1);
 	data[3] = 1;
 	data[4] = cd ? LINK_SIZE_CD : LINK_SIZE_DVD;
 	add_feature(&f, FEAT_INCREMENTAL, cd || is_dvd_minus_r(dr), data, 8);
+	memset(data, 0, 8);
+	add_feature(&f, FEAT_FORMATTABLE, is_overwriteable(dr), data, 4);
 
+	memset(data, 0, 8);
+	data[0] = DVD_PLUS_RW_WRITE;
+	add_feature(&f, FEAT_DVD_PLUS_RW, dr->disc &&
+		    dr->disc->profile == MSVD_PROFILE_DVD_PLUS_RW, data, 4);
 	memset(data, 0, 8);
 	data[0] = DVD_PLUS_R_WRITE;
 	add_feature(&f, FEAT_DVD_PLUS_R,
@@ -856,6 +930,20 @@ static uint32_t cmd_read_disc_info(struct msvd_drive *dr, struct msvd_cmd *c)
 		return MSVD_E_INVALID_FIELD_CDB;
 	memset(r, 0, sizeof(r));
 	put16(r, DI_LEN - 2);
+	if (is_overwriteable(dr)) {
+		/* formatted: one complete session of one track */
+		r[DI_OFF_STATUS] = (unsigned char)(MSVD_SESSION_COMPLETE << 2 |
+						   MSVD_CLOSED) | DI_ERASABLE;
+		r[DI_OFF_FIRST_TRACK] = 1;
+		r[DI_OFF_SESSIONS_LSB] = 1;
+		r[DI_OFF_FIRST_IN_LAST_LSB] = 1;
+		r[DI_OFF_LAST_IN_LAST_LSB] = 1;
+		r[DI_OFF_FLAGS] = DI_URU;
+		if (d->profile == MSVD_PROFILE_DVD_PLUS_RW)
+			r[DI_OFF_FLAGS] |= DI_BG_FORMAT_DONE;
+		put32(r + DI_OFF_LEADOUT, d->capacity);
+		return reply(c, r, sizeof(r), get16(c->cdb + CDB10_OFF_LEN));
+	}
 	r[DI_OFF_STATUS] = (unsigned char)(msvd_last_session_state(d) << 2 |
 					   msvd_disc_status(d));
 	if (d->profile == MSVD_PROFILE_CD_RW)
@@ -961,6 +1049,41 @@ static void track_info(const struct msvd_drive *dr, int number,
 	put32(r + TI_OFF_SIZE, size);
 }
 
+/* The one track of a formatted overwriteable medium: all of it. */
+static uint32_t overwriteable_track_info(struct msvd_drive *dr,
+					 struct msvd_cmd *c)
+{
+	const struct msvd_disc *d = dr->disc;
+	unsigned char r[TI_LEN];
+	uint32_t value = get32(c->cdb + CDB_OFF_LBA);
+
+	switch (c->cdb[CDB_OFF_FLAGS] & TI_ADDR_TYPE_MASK) {
+	case TI_ADDR_LBA:
+		if (value >= d->capacity)
+			return MSVD_E_LBA_OUT_OF_RANGE;
+		break;
+	case TI_ADDR_TRACK:
+	case TI_ADDR_SESSION:
+		if (value != 1 && value != MSVD_TRACK_INVISIBLE)
+			return MSVD_E_INVALID_FIELD_CDB;
+		break;
+	default:
+		return MSVD_E_INVALID_FIELD_CDB;
+	}
+	memset(r, 0, sizeof(r));
+	put16(r, TI_LEN - 2);
+	r[TI_OFF_TRACK_LSB] = 1;
+	r[TI_OFF_SESSION_LSB] = 1;
+	r[TI_OFF_MODE] = TI_MODE_DVD_DATA;
+	r[TI_OFF_FLAGS] = TI_PACKET | TI_FP | TI_DATA_MODE_1;
+	r[TI_OFF_VALID] = TI_NWA_V;
+	put32(r + TI_OFF_PACKET_SIZE, is_bd(dr) ? MSVD_BD_CLUSTER_BLOCKS :
+					 MSVD_DVD_ECC_BLOCKS);
+	put32(r + TI_OFF_FREE, d->capacity);
+	put32(r + TI_OFF_SIZE, d->capacity);
+	return reply(c, r, sizeof(r), get16(c->cdb + CDB10_OFF_LEN));
+}
+
 static uint32_t cmd_read_track_info(struct msvd_drive *dr,
 				    struct msvd_cmd *c)
 {
@@ -969,6 +1092,8 @@ static uint32_t cmd_read_track_info(struct msvd_drive *dr,
 	uint32_t value = get32(c->cdb + CDB_OFF_LBA);
 	int number, invisible = msvd_invisible_track(d), i, first, last;
 
+	if (is_overwriteable(dr))
+		return overwriteable_track_info(dr, c);
 	switch (c->cdb[CDB_OFF_FLAGS] & TI_ADDR_TYPE_MASK) {
 	case TI_ADDR_LBA:
 		number = invisible;
@@ -1007,7 +1132,8 @@ static uint32_t cmd_read_track_info(struct msvd_drive *dr,
 
 static uint32_t cmd_reserve_track(struct msvd_drive *dr, struct msvd_cmd *c)
 {
-	if (is_cd(dr) || (c->cdb[CDB_OFF_FLAGS] & RESERVE_RMZ_ARSV))
+	if (is_cd(dr) || is_overwriteable(dr) ||
+	    (c->cdb[CDB_OFF_FLAGS] & RESERVE_RMZ_ARSV))
 		return MSVD_E_INVALID_FIELD_CDB;
 	if (dr->sim_nwa >= 0 || test_write(dr))
 		return 0;
@@ -1137,6 +1263,10 @@ static uint32_t cmd_close(struct msvd_drive *dr, struct msvd_cmd *c)
 		dr->sim_nwa = -1;
 		return 0;
 	}
+	/* DVD+RW: closing stops a background format, which is done */
+	if (is_overwriteable(dr))
+		return function == CLOSE_TRACK || function == CLOSE_SESSION ?
+		       0 : MSVD_E_INVALID_FIELD_CDB;
 	switch (function) {
 	case CLOSE_TRACK:
 		return msvd_close_track(d,
@@ -1245,6 +1375,7 @@ static const struct command_desc commands[] = {
 	{ OP_INQUIRY, 6, 0, cmd_inquiry },
 	{ OP_START_STOP_UNIT, 6, 0, cmd_ok },
 	{ OP_PREVENT_ALLOW, 6, 0, cmd_ok },
+	{ OP_READ_FORMAT_CAPACITIES, 10, 1, cmd_read_format_capacities },
 	{ OP_READ_CAPACITY, 10, 1, cmd_read_capacity },
 	{ OP_READ_10, 10, 1, cmd_read },
 	{ OP_WRITE_10, 10, 1, cmd_write },

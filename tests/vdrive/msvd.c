@@ -54,8 +54,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: msvd new STATE --profile "
-		"cd-r|cd-rw|dvd+r|dvd+r-dl|dvd-r|dvd-r-dl|bd-r\n"
-		"                [--capacity BLOCKS]\n"
+		"cd-r|cd-rw|dvd+r|dvd+r-dl|dvd-r|dvd-r-dl|bd-r|\n"
+		"                dvd+rw|bd-re [--capacity BLOCKS]\n"
 		"       msvd show STATE\n"
 		"       msvd dump STATE OUT\n"
 		"       msvd sg CDB [--recv LEN | --send LEN]\n"
@@ -67,7 +67,7 @@ static unsigned long default_capacity(int profile)
 {
 	if (msvd_profile_is_cd(profile))
 		return CAPACITY_CD;
-	if (profile == MSVD_PROFILE_BD_R)
+	if (profile == MSVD_PROFILE_BD_R || profile == MSVD_PROFILE_BD_RE)
 		return CAPACITY_BD;
 	return CAPACITY_DVD;
 }
@@ -142,6 +142,12 @@ static int cmd_show(const char *dir)
 	}
 	printf("profile: %s\n", msvd_profile_name(d->profile));
 	printf("capacity: %lu blocks\n", (unsigned long)d->capacity);
+	if (msvd_profile_is_overwriteable(d->profile)) {
+		printf("status: formatted, overwriteable\n");
+		printf("written up to block: %lu\n", (unsigned long)d->next);
+		msvd_disc_free(d);
+		return EXIT_SUCCESS;
+	}
 	printf("status: %s\n", status_word(msvd_disc_status(d)));
 	if (msvd_nwa(d, &nwa, &free_blocks)) {
 		printf("next writable address: %lu\n", (unsigned long)nwa);
@@ -185,9 +191,11 @@ static int cmd_dump(const char *dir, const char *out)
 			strerror(errno));
 		goto out;
 	}
-	for (i = 0; i < d->ntracks; i++) {
-		lba = d->tracks[i].start;
-		end = lba + d->tracks[i].written;
+	/* an overwriteable disc: one run up to the highest block written */
+	for (i = 0; i < (msvd_profile_is_overwriteable(d->profile) ? 1 :
+			 d->ntracks); i++) {
+		lba = d->ntracks ? d->tracks[i].start : 0;
+		end = d->ntracks ? lba + d->tracks[i].written : d->next;
 		for (; lba < end; lba += n) {
 			n = end - lba < CHUNK_BLOCKS ? end - lba : CHUNK_BLOCKS;
 			sense = msvd_read(d, lba, n, buf);
