@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "check.h"
 #include "cli.h"
 #include "exit.h"
 #include "layout.h"
 #include "medium.h"
+#include "progress_line.h"
 #include "report.h"
 #include "safetext.h"
 #include "snapshot.h"
@@ -30,6 +32,7 @@ enum audit {
 	AUDIT_NONE,
 	AUDIT_FILES,
 	AUDIT_DIFF,
+	AUDIT_CHECK,
 };
 
 struct lsms {
@@ -45,6 +48,7 @@ struct lsms {
 
 enum {
 	OPT_BETWEEN = 256,
+	OPT_CHECK,
 	OPT_DIFF,
 	OPT_EXPORT,
 	OPT_FILES,
@@ -56,6 +60,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "between", required_argument, NULL, OPT_BETWEEN },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "files", no_argument, NULL, OPT_FILES },
@@ -79,7 +84,8 @@ static void usage(FILE *f)
 		"            medium\n"
 		"       lsms [-jqv] --files [--session n] medium\n"
 		"       lsms [-jqv] --diff [--session n | --between a,b] "
-		"medium\n");
+		"medium\n"
+		"       lsms [-jqv] --check [--progress=when] medium\n");
 }
 
 static void help(void)
@@ -94,6 +100,9 @@ static void help(void)
 	       "--session n)\n"
 	       "      --diff        what a session changed against the one "
 	       "before\n"
+	       "      --check       read every session back and verify its "
+	       "checksum tags,\n"
+	       "                    its files' MD5s and its link record\n"
 	       "      --session n   the session for --files and --diff\n"
 	       "      --between a,b --diff: what session b changed against "
 	       "session a\n"
@@ -161,8 +170,13 @@ static int audit_refusal(const struct lsms *o)
 		return 0;
 	}
 	if (o->output != OUT_TABLE && o->output != OUT_JSON) {
-		ms_cli_error("--files and --diff exclude --export, --msinfo "
-			     "and --map");
+		ms_cli_error("--files, --diff and --check exclude --export, "
+			     "--msinfo and --map");
+		return -1;
+	}
+	if (o->audit == AUDIT_CHECK && (o->session || o->between[0])) {
+		ms_cli_error("--check reads every session: it takes no "
+			     "--session or --between");
 		return -1;
 	}
 	if (o->between[0] && o->audit != AUDIT_DIFF) {
@@ -224,6 +238,42 @@ out:
 	ms_audit_diff_release(&d);
 	ms_audit_tree_release(&a);
 	ms_audit_tree_release(&b);
+	return ret;
+}
+
+/*
+ * --check: every session read back and verified.  Exit 6 when anything
+ * is wrong, 4 when nothing is wrong but a session carries no checksum
+ * tags (it could not be verified), 0 when every session is intact.
+ */
+static int check(struct ms_ctx *c, const struct lsms *o,
+		 struct ms_medium *m, const struct ms_layout *l)
+{
+	struct ms_progress_line pl;
+	struct ms_check k;
+	int ret;
+
+	ms_progress_line_start(&pl, ms_cli_want_progress(o->progress) ?
+			       stderr : NULL, "checking", 0);
+	ret = ms_check_run(c, m, l, &pl.model, &k);
+	ms_progress_line_end(&pl);
+	if (ret < 0) {
+		ms_check_release(&k);
+		return ms_cli_fail(c);
+	}
+	if (o->output == OUT_JSON)
+		ms_check_json(stdout, l, &k);
+	else
+		ms_check_print(stdout, &k);
+	ret = ms_check_status(&k);
+	if (ret == MS_EXIT_VERIFY)
+		ms_cli_error("'%s' is damaged: %zu problem%s found", o->medium,
+			     k.nproblems, k.nproblems == 1 ? "" : "s");
+	else if (ret == MS_EXIT_UNSUITABLE)
+		ms_cli_error("'%s' cannot be verified in full: %d of its %d "
+			     "sessions carry no checksum tags", o->medium,
+			     k.uncheckable, k.nsessions);
+	ms_check_release(&k);
 	return ret;
 }
 
@@ -302,6 +352,9 @@ int main(int argc, char **argv)
 					     "session numbers a,b", optarg);
 				return MS_EXIT_USAGE;
 			}
+			break;
+		case OPT_CHECK:
+			o.audit = AUDIT_CHECK;
 			break;
 		case OPT_DIFF:
 			o.audit = AUDIT_DIFF;
@@ -386,6 +439,10 @@ int main(int argc, char **argv)
 	ms_note(&c, "read %llu blocks of '%s'",
 		(unsigned long long)l.blocks_read, o.medium);
 
+	if (o.audit == AUDIT_CHECK) {
+		ret = check(&c, &o, m, &l);
+		goto release;
+	}
 	if (o.audit != AUDIT_NONE) {
 		ret = audit(&c, &o, m, &l);
 		goto chain;
@@ -439,6 +496,7 @@ chain:
 		if (ret == MS_EXIT_OK)
 			ret = MS_EXIT_FAILURE;
 	}
+release:
 	ms_layout_release(&l);
 out:
 	ms_medium_close(m);
