@@ -485,13 +485,14 @@ static int collect(struct ms_ctx *c, struct ms_medium *m,
 		   const struct ms_layout *l, struct ms_check *k,
 		   struct items *it)
 {
+	struct ms_import_opts o = { .no_tag_check = 1 };
 	struct ms_import *imp;
 	int i, ret;
 
 	for (i = 0; i < l->nsessions; i++) {
 		IsoImage *img;
 
-		if (ms_import_open(c, m, l, i, NULL, &imp) < 0) {
+		if (ms_import_open(c, m, l, i, &o, &imp) < 0) {
 			if (c->status != MS_EXIT_FAILURE)
 				return -1;
 			c->status = 0;
@@ -677,6 +678,52 @@ static void chain_of(struct ms_check *k, const struct ms_layout *l, int i,
 	k->sessions[i].chain = MS_CHECK_CHAIN_OK;
 }
 
+/*
+ * A medium cut short (a truncated file): the layout stops before the
+ * session the medium ends in.  Its descriptor is still there: check that
+ * session too, so that its missing blocks are named.
+ */
+static void add_cut_session(struct ms_ctx *c, struct ms_medium *m,
+			    const struct ms_layout *l, struct ms_check *k,
+			    uint8_t *blk)
+{
+	struct ms_check_session *s = &k->sessions[k->nsessions];
+	uint32_t start = l->break_lba - MS_VD_FIRST, size;
+
+	if (l->break_lba < MS_VD_FIRST ||
+	    (l->nsessions && start < l->sessions[l->nsessions - 1].start +
+	     l->sessions[l->nsessions - 1].blocks))
+		return;
+	if (ms_medium_read(m, c, l->break_lba, 1, blk) < 0) {
+		c->status = 0;
+		return;
+	}
+	if (!ms_vd_is_primary(blk))
+		return;
+	size = ms_vd_space_size(blk);
+	if (size <= MS_VD_FIRST || size > MS_LINK_MAX_BLOCK - start)
+		return;
+	s->number = l->nsessions + 1;
+	s->start = start;
+	s->blocks = size;
+	k->nsessions++;
+}
+
+/* Problems by session (the medium first), each session's in order. */
+static void sort_problems(struct ms_check *k)
+{
+	size_t i, j;
+
+	for (i = 1; i < k->nproblems; i++) {
+		struct ms_check_problem p = k->problems[i];
+
+		for (j = i; j > 0 && k->problems[j - 1].session > p.session;
+		     j--)
+			k->problems[j] = k->problems[j - 1];
+		k->problems[j] = p;
+	}
+}
+
 int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 		 const struct ms_layout *l, struct ms_progress *p,
 		 struct ms_check *k)
@@ -693,8 +740,7 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 			       "'%s', which holds no file data: --check needs "
 			       "the medium itself", l->medium, l->snapshot_of);
 	k->nsessions = l->nsessions;
-	k->sessions = calloc(l->nsessions ? l->nsessions : 1,
-			     sizeof(*k->sessions));
+	k->sessions = calloc(l->nsessions + 1, sizeof(*k->sessions));
 	buf = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
 	zero = calloc(1, MS_BLOCK);
 	if (!k->sessions || !buf || !zero)
@@ -705,8 +751,11 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 		s->number = l->sessions[si].number;
 		s->start = l->sessions[si].start;
 		s->blocks = session_blocks(&l->sessions[si]);
-		total += (uint64_t)s->blocks * MS_BLOCK;
 	}
+	if (l->truncated)
+		add_cut_session(c, m, l, k, buf);
+	for (si = 0; si < k->nsessions; si++)
+		total += (uint64_t)k->sessions[si].blocks * MS_BLOCK;
 	if (l->broken && problem(k, MS_CHECK_LAYOUT, 0, l->break_lba, 0,
 				 NULL, 0, "the session chain is broken at "
 				 "block %u: %s", l->break_lba,
@@ -739,10 +788,12 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 	}
 	if (p)
 		p->total = total;
-	for (si = 0; si < l->nsessions; si++)
+	for (si = 0; si < k->nsessions; si++)
 		if (check_session(c, m, k, &it, si, buf, zero, p, &done) < 0)
 			goto out;
 	k->blocks_read += done / MS_BLOCK;
+	for (si = 0; si < k->nsessions; si++)
+		k->blocks_read -= k->sessions[si].unreadable;
 	for (i = 0; i < it.n; i++) {
 		struct item *e = &it.v[i];
 
@@ -750,7 +801,8 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 		    check_stray(c, m, k, e, buf) < 0)
 			goto nomem;
 	}
-	for (si = 0; si < l->nsessions; si++) {
+	sort_problems(k);
+	for (si = 0; si < k->nsessions; si++) {
 		struct ms_check_session *s = &k->sessions[si];
 		size_t j;
 		int damaged = 0;
