@@ -28,8 +28,8 @@ export LC_ALL
 # import, no content source, no planning, no snapshot exporter; mkms: no
 # burn writer, no exporter; lsms: no builder, no writer of either kind.
 RULES="
-burnms: build import writer source source_fs plan snapshot_export medium_record
-mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record
+burnms: build import writer source source_fs plan snapshot_export medium_record check
+mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record check
 lsms: build writer source source_fs plan burn burn_file burn_tao burn_blank
 "
 
