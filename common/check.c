@@ -1,6 +1,7 @@
 /*
  * lsms --check: every session read back once and verified (check.h).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -531,27 +532,172 @@ static int flush_run(struct ms_check *k, int number, struct run *r)
 	return ret;
 }
 
+/*
+ * The session's MD5 and tags on a thread of their own, so that the two
+ * MD5s over the data (the session's, the files') run side by side: the
+ * reader posts each chunk read into one of NBUF buffers, and reuses a
+ * buffer once the hasher is done with it.
+ */
+#define NBUF	4
+
+struct hasher {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct ms_imgsum *sum;
+	uint8_t *bufs[NBUF];
+	uint32_t n[NBUF];
+	uint64_t posted, done;
+	int quit;
+};
+
+static void *hash_main(void *arg)
+{
+	struct hasher *h = arg;
+	size_t i;
+
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (h->done == h->posted && !h->quit)
+			pthread_cond_wait(&h->cond, &h->lock);
+		if (h->done == h->posted)
+			break;
+		i = h->done % NBUF;
+		pthread_mutex_unlock(&h->lock);
+		ms_imgsum_add(h->sum, h->bufs[i], h->n[i]);
+		pthread_mutex_lock(&h->lock);
+		h->done++;
+		pthread_cond_broadcast(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* The buffer for the next chunk, once the hasher has let go of it. */
+static uint8_t *hash_next(struct hasher *h)
+{
+	pthread_mutex_lock(&h->lock);
+	while (h->posted - h->done >= NBUF)
+		pthread_cond_wait(&h->cond, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+	return h->bufs[h->posted % NBUF];
+}
+
+static void hash_post(struct hasher *h, uint32_t n)
+{
+	pthread_mutex_lock(&h->lock);
+	h->n[h->posted % NBUF] = n;
+	h->posted++;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Wait until the hasher has hashed everything posted. */
+static void hash_drain(struct hasher *h)
+{
+	pthread_mutex_lock(&h->lock);
+	while (h->done < h->posted)
+		pthread_cond_wait(&h->cond, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static int hash_start(struct hasher *h, uint8_t *const bufs[NBUF],
+		      struct ms_imgsum *sum)
+{
+	int i;
+
+	memset(h, 0, sizeof(*h));
+	for (i = 0; i < NBUF; i++)
+		h->bufs[i] = bufs[i];
+	h->sum = sum;
+	if (pthread_mutex_init(&h->lock, NULL))
+		return -1;
+	if (pthread_cond_init(&h->cond, NULL)) {
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	if (pthread_create(&h->thread, NULL, hash_main, h)) {
+		pthread_cond_destroy(&h->cond);
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	return 0;
+}
+
+static void hash_stop(struct hasher *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->quit = 1;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->thread, NULL);
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->lock);
+}
+
+/*
+ * Session si's blocks that a read of a chunk at at could not deliver,
+ * one by one: the unreadable ones are named and stand as zeros.  The
+ * hasher is idle (drained) meanwhile.
+ */
+static int read_blocks(struct ms_ctx *c, struct ms_medium *m,
+		       struct ms_check *k, struct items *it, struct pass *ps,
+		       struct ms_check_session *s, struct ms_imgsum *sum,
+		       int started, struct run *run, uint32_t at, uint32_t n,
+		       uint8_t *one, const uint8_t *zero)
+{
+	uint32_t b;
+
+	for (b = at; b < at + n; b++) {
+		const uint8_t *blk = one;
+
+		if (ms_medium_read(m, c, b, 1, one) < 0) {
+			c->status = 0;
+			if (!run->count)
+				run->start = b;
+			run->count++;
+			s->unreadable++;
+			blk = zero;
+			ps->zero = 1;
+		} else if (flush_run(k, s->number, run) < 0) {
+			return -1;
+		}
+		if (started && !s->unreadable)
+			ms_imgsum_add(sum, blk, 1);
+		if (feed(k, it, ps, blk, b, 1) < 0)
+			return -1;
+		ps->zero = 0;
+	}
+	return 0;
+}
+
 /* Read session si once through, feeding its tags and its files. */
 static int check_session(struct ms_ctx *c, struct ms_medium *m,
 			 struct ms_check *k, struct items *it, int si,
-			 uint8_t *buf, uint8_t *zero, struct ms_progress *p,
+			 uint8_t *const bufs[NBUF], uint8_t *one,
+			 const uint8_t *zero, struct ms_progress *p,
 			 uint64_t *done)
 {
 	struct ms_check_session *s = &k->sessions[si];
 	struct ms_imgsum sum;
 	struct ms_image head;
+	struct hasher h;
 	struct pass ps;
 	struct run run = { 0, 0 };
-	uint32_t at, b, n;
+	uint32_t at, n;
+	uint8_t *buf;
 	int started = 0, ret = -1;
 
 	memset(&sum, 0, sizeof(sum));
-	if (pass_init(&ps, it, si) < 0)
-		goto nomem;
+	if (pass_init(&ps, it, si) < 0 || hash_start(&h, bufs, &sum) < 0) {
+		pass_release(&ps);
+		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
+	}
 	for (at = s->start; at < s->start + s->blocks; at += n) {
 		n = s->start + s->blocks - at;
 		if (n > CHUNK_BLOCKS)
 			n = CHUNK_BLOCKS;
+		buf = hash_next(&h);
 		if (ms_medium_read(m, c, at, n, buf) == 0) {
 			if (at == s->start) {
 				memset(&head, 0, sizeof(head));
@@ -566,37 +712,21 @@ static int check_session(struct ms_ctx *c, struct ms_medium *m,
 			if (flush_run(k, s->number, &run) < 0)
 				goto nomem;
 			if (started && !s->unreadable)
-				ms_imgsum_add(&sum, buf, n);
+				hash_post(&h, n);
 			if (feed(k, it, &ps, buf, at, n) < 0)
 				goto nomem;
 		} else {
-			/* find the unreadable blocks among them */
 			c->status = 0;
-			for (b = at; b < at + n; b++) {
-				const uint8_t *blk = buf;
-
-				if (ms_medium_read(m, c, b, 1, buf) < 0) {
-					c->status = 0;
-					if (!run.count)
-						run.start = b;
-					run.count++;
-					s->unreadable++;
-					blk = zero;
-					ps.zero = 1;
-				} else if (flush_run(k, s->number, &run) < 0) {
-					goto nomem;
-				}
-				if (started && !s->unreadable)
-					ms_imgsum_add(&sum, blk, 1);
-				if (feed(k, it, &ps, blk, b, 1) < 0)
-					goto nomem;
-				ps.zero = 0;
-			}
+			hash_drain(&h);
+			if (read_blocks(c, m, k, it, &ps, s, &sum, started,
+					&run, at, n, one, zero) < 0)
+				goto nomem;
 		}
 		*done += (uint64_t)n * MS_BLOCK;
 		if (p)
 			ms_progress_update(p, *done);
 	}
+	hash_drain(&h);
 	if (flush_run(k, s->number, &run) < 0)
 		goto nomem;
 	if (!started || s->unreadable) {
@@ -622,6 +752,7 @@ static int check_session(struct ms_ctx *c, struct ms_medium *m,
 nomem:
 	ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 out:
+	hash_stop(&h);
 	ms_imgsum_end(&sum, NULL);
 	pass_release(&ps);
 	return ret;
@@ -729,7 +860,7 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 		 struct ms_check *k)
 {
 	struct items it = { 0 };
-	uint8_t *buf = NULL, *zero = NULL;
+	uint8_t *bufs[NBUF] = { NULL }, *buf = NULL, *zero = NULL;
 	uint64_t total = 0, done = 0;
 	size_t i;
 	int si, bad, ret = -1;
@@ -745,6 +876,11 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 	zero = calloc(1, MS_BLOCK);
 	if (!k->sessions || !buf || !zero)
 		goto nomem;
+	for (i = 0; i < NBUF; i++) {
+		bufs[i] = malloc((size_t)CHUNK_BLOCKS * MS_BLOCK);
+		if (!bufs[i])
+			goto nomem;
+	}
 	for (si = 0; si < l->nsessions; si++) {
 		struct ms_check_session *s = &k->sessions[si];
 
@@ -789,7 +925,8 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 	if (p)
 		p->total = total;
 	for (si = 0; si < k->nsessions; si++)
-		if (check_session(c, m, k, &it, si, buf, zero, p, &done) < 0)
+		if (check_session(c, m, k, &it, si, bufs, buf, zero, p,
+				  &done) < 0)
 			goto out;
 	k->blocks_read += done / MS_BLOCK;
 	for (si = 0; si < k->nsessions; si++)
@@ -825,6 +962,8 @@ out:
 	for (i = 0; i < it.n; i++)
 		item_free(&it.v[i]);
 	free(it.v);
+	for (i = 0; i < NBUF; i++)
+		free(bufs[i]);
 	free(buf);
 	free(zero);
 	return ret;
