@@ -662,7 +662,7 @@ static int read_blocks(struct ms_ctx *c, struct ms_medium *m,
 		} else if (flush_run(k, s->number, run) < 0) {
 			return -1;
 		}
-		if (started && !s->unreadable)
+		if (started && sum->tags && !s->unreadable)
 			ms_imgsum_add(sum, blk, 1);
 		if (feed(k, it, ps, blk, b, 1) < 0)
 			return -1;
@@ -711,7 +711,7 @@ static int check_session(struct ms_ctx *c, struct ms_medium *m,
 			}
 			if (flush_run(k, s->number, &run) < 0)
 				goto nomem;
-			if (started && !s->unreadable)
+			if (started && sum.tags && !s->unreadable)
 				hash_post(&h, n);
 			if (feed(k, it, &ps, buf, at, n) < 0)
 				goto nomem;
