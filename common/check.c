@@ -40,6 +40,7 @@ struct item {
 	int path_session;	/* that tree's session, 1-based */
 	int si;			/* index of the session holding the data, -1 */
 	int stray;		/* data not in order inside session si */
+	int outside;		/* data outside every session */
 	EVP_MD_CTX *md;
 	int segs_left;
 	int unread;		/* some of its blocks could not be read */
@@ -314,6 +315,7 @@ static void place(const struct ms_check *k, struct item *e)
 			e->si = session_index(k, e->ext[i].block);
 	if (e->si < 0) {
 		e->stray = e->size > 0;
+		e->outside = e->stray;
 		e->si = e->path_session - 1;
 		return;
 	}
@@ -797,7 +799,8 @@ static void chain_of(struct ms_check *k, const struct ms_layout *l, int i,
 	const struct ms_session *s = &l->sessions[i];
 
 	*bad = 0;
-	if (s->link_state == MS_LINK_ABSENT && !s->link_mismatch) {
+	if ((s->link_state == MS_LINK_ABSENT && !s->link_mismatch) ||
+	    (l->status == MS_STATUS_IMAGE && !s->link_mismatch)) {
 		k->sessions[i].chain = MS_CHECK_CHAIN_NONE;
 		return;
 	}
@@ -934,7 +937,9 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 	for (i = 0; i < it.n; i++) {
 		struct item *e = &it.v[i];
 
+		/* a session image's files may lie on its base disc */
 		if (e->stray && e->has_md5 && e->si >= 0 &&
+		    !(l->status == MS_STATUS_IMAGE && e->outside) &&
 		    check_stray(c, m, k, e, buf) < 0)
 			goto nomem;
 	}

@@ -187,6 +187,27 @@ t_sessions_without_tags_are_not_checkable() {
 	assert_eq intact "$(awk '$1 == 2 { print $8 }' out)"
 }
 
+t_session_image_checks_its_own_blocks() {
+	local lba
+	three_sessions
+	mkdir s4
+	seq 1 3000 >s4/four
+	expect_ok mkms -M disc.iso -o s4.iso s4
+	expect_ok lsms --check s4.iso
+	assert_eq "ok 2 0 - intact" "$(awk '$1 == 1 { print $4, $5, $6, $7, $8 }' out)"
+	# no other tool reads an image built for block 320 on its own
+	lba=$(lsms --files --json s4.iso |
+		jq -r '.[] | select(.path == "/four") | .extents[0].start')
+	[ "$lba" -gt 320 ] || fail "/four at block '$lba' of s4.iso"
+	# and its block lba is at lba - 320 in the file; the file begins
+	# with "1\n2\n3\n"
+	assert_eq 1 "$(dd if=s4.iso bs=2048 skip=$((lba - 320)) count=1 \
+		2>/dev/null | head -n 1)" "first line of /four"
+	flip s4.iso $(((lba - 320) * 2048 + 5))
+	check_bad s4.iso
+	assert_grep "^session 1: file '/four' does not match the MD5 recorded for it" out
+}
+
 t_snapshot_needs_the_medium() {
 	three_sessions
 	expect_ok lsms --export snap disc.iso
