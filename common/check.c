@@ -41,6 +41,7 @@ struct item {
 	int si;			/* index of the session holding the data, -1 */
 	int stray;		/* data not in order inside session si */
 	int outside;		/* data outside every session */
+	int overflow;		/* past the data its session can hold */
 	EVP_MD_CTX *md;
 	int segs_left;
 	int unread;		/* some of its blocks could not be read */
@@ -301,7 +302,8 @@ static void dedup(struct items *it)
 
 /*
  * The session whose pass reads the item; stray when its extents do not
- * lie in that session in ascending order (read on their own afterwards).
+ * lie in that session in ascending order (libisofs never writes such
+ * files: they are reported, not read).
  */
 static void place(const struct ms_check *k, struct item *e)
 {
@@ -430,6 +432,24 @@ static int feed(struct ms_check *k, struct items *it, struct pass *ps,
 	return 0;
 }
 
+/* The pass ends early: the files it has not seen in full are unreadable. */
+static int abandon(struct ms_check *k, struct items *it, struct pass *ps)
+{
+	size_t j;
+
+	while (ps->next < ps->nsegs)
+		ps->active[ps->nactive++] = ps->next++;
+	for (j = 0; j < ps->nactive; j++) {
+		struct item *e = &it->v[ps->segs[ps->active[j]].item];
+
+		e->unread = 1;
+		if (--e->segs_left == 0 && finish_item(k, e) < 0)
+			return -1;
+	}
+	ps->nactive = 0;
+	return 0;
+}
+
 static int seg_cmp(const void *a, const void *b)
 {
 	const struct seg *x = a, *y = b;
@@ -439,10 +459,19 @@ static int seg_cmp(const void *a, const void *b)
 	return x->item < y->item ? -1 : x->item > y->item;
 }
 
-/* The extents the pass of session si meets, in the order it meets them. */
-static int pass_init(struct pass *ps, struct items *it, int si)
+/*
+ * The extents the pass of session si meets, in the order it meets them.
+ * The files of a session cannot hold more data than the session: those
+ * past twice its size (extents that overlap, from a hostile tree) are
+ * reported, not hashed, so that the work stays bounded by the session.
+ */
+static int pass_init(struct ms_check *k, struct pass *ps, struct items *it,
+		     int si)
 {
+	const struct ms_check_session *s = &k->sessions[si];
+	uint64_t budget = 2 * (uint64_t)s->blocks * MS_BLOCK, bytes = 0;
 	size_t i, n = 0;
+	char where[96];
 	int x;
 
 	memset(ps, 0, sizeof(*ps));
@@ -451,6 +480,18 @@ static int pass_init(struct pass *ps, struct items *it, int si)
 
 		if (e->si != si || e->stray || !e->has_md5 || e->size == 0)
 			continue;
+		if (bytes + e->size > budget) {
+			e->overflow = 1;
+			k->sessions[si].files_bad++;
+			if (problem(k, MS_CHECK_FILE_LAYOUT, s->number, 0, 0,
+				    e->path, e->path_session, "is not checked: "
+				    "the files of the session claim more data "
+				    "than it holds (%s)",
+				    data_where(e, where, sizeof(where))) < 0)
+				return -1;
+			continue;
+		}
+		bytes += e->size;
 		for (x = 0; x < e->next; x++)
 			n += e->ext[x].size > 0;
 	}
@@ -461,7 +502,8 @@ static int pass_init(struct pass *ps, struct items *it, int si)
 	for (i = 0; i < it->n; i++) {
 		struct item *e = &it->v[i];
 
-		if (e->si != si || e->stray || !e->has_md5 || e->size == 0)
+		if (e->si != si || e->stray || e->overflow || !e->has_md5 ||
+		    e->size == 0)
 			continue;
 		for (x = 0; x < e->next; x++) {
 			if (!e->ext[x].size)
@@ -686,12 +728,13 @@ static int check_session(struct ms_ctx *c, struct ms_medium *m,
 	struct hasher h;
 	struct pass ps;
 	struct run run = { 0, 0 };
-	uint32_t at, n;
+	uint32_t at, n, got;
 	uint8_t *buf;
 	int started = 0, ret = -1;
 
 	memset(&sum, 0, sizeof(sum));
-	if (pass_init(&ps, it, si) < 0 || hash_start(&h, bufs, &sum) < 0) {
+	if (pass_init(k, &ps, it, si) < 0 ||
+	    hash_start(&h, bufs, &sum) < 0) {
 		pass_release(&ps);
 		return ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 	}
@@ -720,9 +763,26 @@ static int check_session(struct ms_ctx *c, struct ms_medium *m,
 		} else {
 			c->status = 0;
 			hash_drain(&h);
+			got = n;
+			if (ms_medium_read_upto(m, c, at, n, buf, &got) < 0)
+				c->status = 0;
 			if (read_blocks(c, m, k, it, &ps, s, &sum, started,
-					&run, at, n, one, zero) < 0)
+					&run, at, got < n ? got : n, one,
+					zero) < 0)
 				goto nomem;
+			if (got < n) {
+				/* the medium ends: the rest is missing */
+				if (!run.count)
+					run.start = at + got;
+				run.count += s->start + s->blocks - at - got;
+				s->unreadable += s->start + s->blocks - at -
+						 got;
+				if (abandon(k, it, &ps) < 0)
+					goto nomem;
+				*done += (uint64_t)(s->start + s->blocks -
+						    at) * MS_BLOCK;
+				break;
+			}
 		}
 		*done += (uint64_t)n * MS_BLOCK;
 		if (p)
@@ -758,39 +818,6 @@ out:
 	ms_imgsum_end(&sum, NULL);
 	pass_release(&ps);
 	return ret;
-}
-
-/* Files whose data lie outside one session's pass: read on their own. */
-static int check_stray(struct ms_ctx *c, struct ms_medium *m,
-		       struct ms_check *k, struct item *e, uint8_t *buf)
-{
-	int x;
-
-	if (md_start(e) < 0)
-		return -1;
-	for (x = 0; x < e->next; x++) {
-		uint32_t lba = e->ext[x].block, left = e->ext[x].size;
-
-		while (left > 0 && !e->unread) {
-			uint32_t n = (left + MS_BLOCK - 1) / MS_BLOCK;
-			uint32_t len;
-
-			if (n > CHUNK_BLOCKS)
-				n = CHUNK_BLOCKS;
-			len = (uint32_t)n * MS_BLOCK < left ?
-			      (uint32_t)n * MS_BLOCK : left;
-			if (ms_medium_read(m, c, lba, n, buf) < 0) {
-				c->status = 0;
-				e->unread = 1;
-				break;
-			}
-			k->blocks_read += n;
-			EVP_DigestUpdate(e->md, buf, len);
-			lba += n;
-			left -= len;
-		}
-	}
-	return finish_item(k, e);
 }
 
 static void chain_of(struct ms_check *k, const struct ms_layout *l, int i,
@@ -865,6 +892,7 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 	struct items it = { 0 };
 	uint8_t *bufs[NBUF] = { NULL }, *buf = NULL, *zero = NULL;
 	uint64_t total = 0, done = 0;
+	char where[96];
 	size_t i;
 	int si, bad, ret = -1;
 
@@ -938,9 +966,15 @@ int ms_check_run(struct ms_ctx *c, struct ms_medium *m,
 		struct item *e = &it.v[i];
 
 		/* a session image's files may lie on its base disc */
-		if (e->stray && e->has_md5 && e->si >= 0 &&
-		    !(l->status == MS_STATUS_IMAGE && e->outside) &&
-		    check_stray(c, m, k, e, buf) < 0)
+		if (!e->stray || !e->has_md5 || e->si < 0 ||
+		    (l->status == MS_STATUS_IMAGE && e->outside))
+			continue;
+		k->sessions[e->si].files_bad++;
+		if (problem(k, MS_CHECK_FILE_LAYOUT, k->sessions[e->si].number,
+			    0, 0, e->path, e->path_session, "is not checked: "
+			    "its data %s (%s)", e->outside ? "lie outside "
+			    "every session" : "do not lie in order inside one "
+			    "session", data_where(e, where, sizeof(where))) < 0)
 			goto nomem;
 	}
 	sort_problems(k);
@@ -1026,6 +1060,8 @@ static const char *kind_name(enum ms_check_kind kind)
 		return "file";
 	case MS_CHECK_FILE_UNREADABLE:
 		return "file_unreadable";
+	case MS_CHECK_FILE_LAYOUT:
+		return "file_layout";
 	case MS_CHECK_TREE:
 		return "tree";
 	case MS_CHECK_CHAIN:

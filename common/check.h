@@ -69,6 +69,9 @@ enum ms_check_kind {
 	MS_CHECK_TAG,		/* the session's tags do not match */
 	MS_CHECK_FILE,		/* a file does not match its recorded MD5 */
 	MS_CHECK_FILE_UNREADABLE, /* a file's data could not all be read */
+	MS_CHECK_FILE_LAYOUT,	/* a file's extents cannot be checked: outside
+				   the sessions, out of order, or overlapping
+				   others beyond what the session holds */
 	MS_CHECK_TREE,		/* the session's tree cannot be imported */
 	MS_CHECK_CHAIN,		/* the link record does not fit its base */
 	MS_CHECK_LAYOUT,	/* the session chain of the medium is broken */
