@@ -56,7 +56,7 @@ mkdir -p "$build/logs" "$build/findings"
 for t; do
 	# a known leak inside libisofs' AAIP decoder: fuzz/lsan-libisofs.supp
 	case $t in
-	import) export LSAN_OPTIONS="suppressions=$src/lsan-libisofs.supp" ;;
+	import|check) export LSAN_OPTIONS="suppressions=$src/lsan-libisofs.supp" ;;
 	*) unset LSAN_OPTIONS ;;
 	esac
 	bin=$build/fuzz/fuzz_$t
