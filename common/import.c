@@ -311,7 +311,7 @@ int ms_import_open(struct ms_ctx *c, struct ms_medium *m,
 	iso_read_opts_set_start_block(ropts, s->start);
 	iso_read_opts_set_preferjoliet(ropts, 0);
 	iso_read_opts_set_no_aaip(ropts, 0);
-	iso_read_opts_set_no_md5(ropts, 0);
+	iso_read_opts_set_no_md5(ropts, o && o->no_tag_check ? 2 : 0);
 	iso_read_opts_auto_input_charset(ropts, 1);
 	if (o && o->plain) {
 		iso_read_opts_set_no_rockridge(ropts, 1);

@@ -29,6 +29,8 @@ struct Iso_Image;
 struct ms_import_opts {
 	int plain;		/* the ISO 9660 tree only: no Rock Ridge, Joliet,
 				   ISO 9660:1999, AAIP or checksums */
+	int no_tag_check;	/* load the MD5s without holding the tree to
+				   its checksum tags (the caller checks them) */
 };
 
 /*

@@ -816,6 +816,7 @@ int ms_medium_needs_data(struct ms_ctx *c, const struct ms_layout *l,
 {
 	if (!l->snapshot_of)
 		return 0;
-	return ms_fail(c, MS_EXIT_UNSUITABLE, "'%s' is a snapshot: %s needs "
-		       "the medium itself", l->medium, option);
+	return ms_fail(c, MS_EXIT_UNSUITABLE, "'%s' is a snapshot of '%s', "
+		       "which holds no file data: %s needs the medium itself",
+		       l->medium, l->snapshot_of, option);
 }

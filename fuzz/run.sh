@@ -30,7 +30,7 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 seed_dirs() {
 	case $1 in
 	toc) set -- toc disc ;;
-	lsms|import) set -- disc snapshot-file snapshot ;;
+	lsms|import|check) set -- disc snapshot-file snapshot ;;
 	*) set -- "$1" ;;
 	esac
 	for d; do
@@ -56,7 +56,7 @@ mkdir -p "$build/logs" "$build/findings"
 for t; do
 	# a known leak inside libisofs' AAIP decoder: fuzz/lsan-libisofs.supp
 	case $t in
-	import) export LSAN_OPTIONS="suppressions=$src/lsan-libisofs.supp" ;;
+	import|check) export LSAN_OPTIONS="suppressions=$src/lsan-libisofs.supp" ;;
 	*) unset LSAN_OPTIONS ;;
 	esac
 	bin=$build/fuzz/fuzz_$t
@@ -81,7 +81,7 @@ for t; do
 	fi
 	case $t in
 	link|snapshot) dict=$src/dict/$t.dict ;;
-	toc|vd|lsms|import) dict=$src/dict/disc.dict ;;
+	toc|vd|lsms|import|check) dict=$src/dict/disc.dict ;;
 	esac
 	mkdir -p "$build/corpus/$t"
 	echo "fuzz: $t for $seconds s"

@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "check.h"
 #include "cli.h"
 #include "exit.h"
 #include "extract.h"
 #include "layout.h"
 #include "medium.h"
+#include "progress_line.h"
 #include "report.h"
 #include "safetext.h"
 #include "snapshot.h"
@@ -34,6 +36,7 @@ enum audit {
 	AUDIT_HISTORY,
 	AUDIT_CAT,
 	AUDIT_EXTRACT,
+	AUDIT_CHECK,
 };
 
 struct lsms {
@@ -54,6 +57,7 @@ enum {
 	OPT_ALL_SESSIONS = 256,
 	OPT_BETWEEN,
 	OPT_CAT,
+	OPT_CHECK,
 	OPT_DIFF,
 	OPT_EXPORT,
 	OPT_EXTRACT,
@@ -69,6 +73,7 @@ static const struct option longopts[] = {
 	{ "all-sessions", no_argument, NULL, OPT_ALL_SESSIONS },
 	{ "between", required_argument, NULL, OPT_BETWEEN },
 	{ "cat", required_argument, NULL, OPT_CAT },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "extract", required_argument, NULL, OPT_EXTRACT },
@@ -97,7 +102,9 @@ static void usage(FILE *f)
 		"medium\n"
 		"       lsms [-jqv] --history path medium\n"
 		"       lsms [-qv] --cat [n:]path medium\n"
-		"       lsms [-qv] --extract n[:path] dir medium\n");
+		"       lsms [-qv] --extract n[:path] dir medium\n"
+
+		"       lsms [-jqv] --check [--progress=when] medium\n");
 }
 
 static void help(void)
@@ -112,6 +119,9 @@ static void help(void)
 	       "--session n)\n"
 	       "      --diff        what a session changed against the one "
 	       "before\n"
+	       "      --check       read every session back and verify its "
+	       "checksum tags,\n"
+	       "                    its files' MD5s and its link record\n"
 	       "      --session n   the session for --files and --diff\n"
 	       "      --between a,b --diff: what session b changed against "
 	       "session a\n"
@@ -183,14 +193,16 @@ static int audit_refusal(const struct lsms *o)
 		ms_cli_error("--all-sessions goes with --export");
 		return -1;
 	}
-	if (o->audit == AUDIT_NONE || o->audit > AUDIT_DIFF) {
+	if (o->audit == AUDIT_NONE ||
+	    (o->audit > AUDIT_DIFF && o->audit != AUDIT_CHECK)) {
 		if (o->audit == AUDIT_HISTORY && o->output != OUT_TABLE &&
 		    o->output != OUT_JSON) {
 			ms_cli_error("--history excludes --export, --msinfo "
 				     "and --map");
 			return -1;
 		}
-		if (o->audit > AUDIT_HISTORY && o->output != OUT_TABLE) {
+		if ((o->audit == AUDIT_CAT || o->audit == AUDIT_EXTRACT) &&
+		    o->output != OUT_TABLE) {
 			ms_cli_error("--cat and --extract exclude --json, "
 				     "--export, --msinfo and --map");
 			return -1;
@@ -203,8 +215,13 @@ static int audit_refusal(const struct lsms *o)
 		return 0;
 	}
 	if (o->output != OUT_TABLE && o->output != OUT_JSON) {
-		ms_cli_error("--files and --diff exclude --export, --msinfo "
-			     "and --map");
+		ms_cli_error("--files, --diff and --check exclude --export, "
+			     "--msinfo and --map");
+		return -1;
+	}
+	if (o->audit == AUDIT_CHECK && (o->session || o->between[0])) {
+		ms_cli_error("--check reads every session: it takes no "
+			     "--session or --between");
 		return -1;
 	}
 	if (o->between[0] && o->audit != AUDIT_DIFF) {
@@ -334,6 +351,42 @@ static int data_audit(struct ms_ctx *c, const struct lsms *o,
 	return MS_EXIT_OK;
 }
 
+/*
+ * --check: every session read back and verified.  Exit 6 when anything
+ * is wrong, 4 when nothing is wrong but a session carries no checksum
+ * tags (it could not be verified), 0 when every session is intact.
+ */
+static int check(struct ms_ctx *c, const struct lsms *o,
+		 struct ms_medium *m, const struct ms_layout *l)
+{
+	struct ms_progress_line pl;
+	struct ms_check k;
+	int ret;
+
+	ms_progress_line_start(&pl, ms_cli_want_progress(o->progress) ?
+			       stderr : NULL, "checking", 0);
+	ret = ms_check_run(c, m, l, &pl.model, &k);
+	ms_progress_line_end(&pl);
+	if (ret < 0) {
+		ms_check_release(&k);
+		return ms_cli_fail(c);
+	}
+	if (o->output == OUT_JSON)
+		ms_check_json(stdout, l, &k);
+	else
+		ms_check_print(stdout, &k);
+	ret = ms_check_status(&k);
+	if (ret == MS_EXIT_VERIFY)
+		ms_cli_error("'%s' is damaged: %zu problem%s found", o->medium,
+			     k.nproblems, k.nproblems == 1 ? "" : "s");
+	else if (ret == MS_EXIT_UNSUITABLE)
+		ms_cli_error("'%s' cannot be verified in full: %d of its %d "
+			     "sessions carry no checksum tags", o->medium,
+			     k.uncheckable, k.nsessions);
+	ms_check_release(&k);
+	return ret;
+}
+
 /* --msinfo needs a session to continue from, on a medium that takes more. */
 static int msinfo_refusal(struct ms_ctx *c, const struct ms_layout *l)
 {
@@ -434,6 +487,9 @@ int main(int argc, char **argv)
 				return MS_EXIT_USAGE;
 			}
 			break;
+		case OPT_CHECK:
+			o.audit = AUDIT_CHECK;
+			break;
 		case OPT_DIFF:
 			o.audit = AUDIT_DIFF;
 			break;
@@ -532,6 +588,10 @@ int main(int argc, char **argv)
 	ms_note(&c, "read %llu blocks of '%s'",
 		(unsigned long long)l.blocks_read, o.medium);
 
+	if (o.audit == AUDIT_CHECK) {
+		ret = check(&c, &o, m, &l);
+		goto release;
+	}
 	if (o.audit > AUDIT_DIFF) {
 		ret = data_audit(&c, &o, m, &l);
 		goto chain;
@@ -590,6 +650,7 @@ chain:
 		if (ret == MS_EXIT_OK)
 			ret = MS_EXIT_FAILURE;
 	}
+release:
 	ms_layout_release(&l);
 out:
 	ms_medium_close(m);

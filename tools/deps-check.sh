@@ -30,8 +30,8 @@ export LC_ALL
 # writer, no exporter; lsms: no builder, no writer of either kind.
 # Only lsms restores files (extract).
 RULES="
-burnms: build import writer source source_fs source_update source_archive plan snapshot_export medium_record extract
-mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record extract
+burnms: build import writer source source_fs source_update source_archive plan snapshot_export medium_record extract check
+mkms: burn burn_file burn_tao burn_blank snapshot_export medium_record extract check
 lsms: build writer source source_fs source_update source_archive plan burn burn_file burn_tao burn_blank
 "
 

@@ -87,6 +87,6 @@ Test(extract, snapshots_need_the_medium)
 	l.snapshot_of = "/dev/sr0";
 	cr_assert_eq(ms_medium_needs_data(&c, &l, "--cat"), -1);
 	cr_assert_eq(c.status, MS_EXIT_UNSUITABLE);
-	cr_assert_str_eq(c.msg, "'disc.mss' is a snapshot: --cat needs the "
-			 "medium itself");
+	cr_assert_str_eq(c.msg, "'disc.mss' is a snapshot of '/dev/sr0', which "
+			 "holds no file data: --cat needs the medium itself");
 }

@@ -600,6 +600,27 @@ uint32_t msvd_write(struct msvd_disc *d, uint32_t lba, uint32_t count,
 	return 0;
 }
 
+/*
+ * Blocks that fail to read as if damaged: MSVD_UNREADABLE holds their
+ * addresses, separated by commas.
+ */
+static int damaged(uint64_t lba)
+{
+	const char *p = getenv("MSVD_UNREADABLE");
+	char *end;
+
+	while (p && *p) {
+		unsigned long long v = strtoull(p, &end, 10);
+
+		if (end == p)
+			return 0;
+		if (v == lba)
+			return 1;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
 uint32_t msvd_read(const struct msvd_disc *d, uint32_t lba, uint32_t count,
 		   void *buf)
 {
@@ -631,6 +652,8 @@ uint32_t msvd_read(const struct msvd_disc *d, uint32_t lba, uint32_t count,
 				break;
 			}
 		}
+		if (readable && damaged(b))
+			return MSVD_E_READ_ERROR;
 		if (readable)
 			continue;
 		if (sense)

@@ -6,6 +6,7 @@
  *   MSVD_STATE   the disc (a directory made by "msvd new"); unset or
  *                missing means the drive has no medium
  *   MSVD_LOG     optional file that gets one line per SCSI command
+ *   MSVD_UNREADABLE  optional LBA[,LBA...]: blocks that fail to read
  *
  * Every other path passes through untouched, except that real optical and
  * SCSI generic nodes (/dev/sr*, /dev/sg*, /dev/scd*, /dev/hd* and links to
