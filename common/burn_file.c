@@ -35,9 +35,12 @@ static void undo_growth(struct ms_ctx *c, struct ms_medium *m,
 /*
  * Hashing beside the writes: the writer hands each written piece to a
  * thread that runs the MD5 and the tag checks, so that hashing costs
- * (nearly) no time on top of the I/O.  RING pieces may be in flight.
+ * (nearly) no time on top of the I/O.  The hash gets each piece as it
+ * goes to the medium, not after, and up to RING pieces (16 MiB) may wait
+ * for it, so that a write stalled by the page cache's write-back does not
+ * leave the hash without work, nor a slow hash the write.
  */
-#define RING 4
+#define RING 16
 
 struct hash_ring {
 	pthread_mutex_t mu;
@@ -150,12 +153,14 @@ int ms_burn_write_file(struct ms_ctx *c, struct ms_medium *m,
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
 	r.sum = &sum;
-	for (i = 0; i < RING; i++)
+	for (i = 0; i < RING; i++) {
 		r.buf[i] = malloc((size_t)MS_BURN_CHUNK_BLOCKS * MS_BLOCK);
+		if (!r.buf[i])
+			break;
+	}
 	old = calloc(MS_HEAD_BLOCKS, MS_BLOCK);
 	head = malloc((size_t)MS_HEAD_BLOCKS * MS_BLOCK);
-	if (ms_imgsum_start(&sum, img) < 0 || !old || !head || !r.buf[RING - 1] ||
-	    !r.buf[0] || !r.buf[1] || !r.buf[2]) {
+	if (ms_imgsum_start(&sum, img) < 0 || !old || !head || i < RING) {
 		ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
@@ -185,11 +190,12 @@ int ms_burn_write_file(struct ms_ctx *c, struct ms_medium *m,
 			ms_image_short(c, img, done);
 			goto fail;
 		}
+		/* the hash reads the piece while it is written */
+		if (hashing)
+			ring_put(&r, (uint32_t)n);
 		if (ms_medium_write(m, c, img->start + (uint32_t)done,
 				    (uint32_t)n, buf, 0) < 0)
 			goto fail;
-		if (hashing)
-			ring_put(&r, (uint32_t)n);
 		done += (uint64_t)n;
 		ms_progress_update(p, done * MS_BLOCK);
 	}

@@ -13,8 +13,13 @@
 #include "progress.h"
 #include "writer.h"
 
-/* libisofs' ring buffer between its writer thread and us, in blocks */
-#define FIFO_BLOCKS	(16 * 1024 * 1024 / MS_BLOCK)
+/*
+ * libisofs' ring buffer between its writer thread and us, in blocks: as
+ * xorriso's default.  The whole ring is touched once the image is larger,
+ * so it is peak memory; 16 MiB cost 12 MiB more than xorriso on a
+ * 200,000-file import and bought no speed on a 1 GiB session.
+ */
+#define FIFO_BLOCKS	(4 * 1024 * 1024 / MS_BLOCK)
 #define FILL_WAIT_USEC	1000
 #define FILL_WAIT_MAX	1000	/* then read what is there */
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -788,6 +789,12 @@ int main(int argc, char **argv)
 	struct ms_plan p;
 	int i, ret;
 
+	/*
+	 * libisofs' layout frees many small nodes between 2 KiB buffers;
+	 * glibc's fast bins then consolidate on every such buffer: a fifth
+	 * of the CPU time of an import of 200,000 files.
+	 */
+	mallopt(M_MXFAST, 0);
 	ms_cli_init("mkms", &c);
 	o.removals = calloc((size_t)argc, sizeof(*o.removals));
 	o.archives = calloc((size_t)argc, sizeof(*o.archives));
