@@ -22,6 +22,7 @@ set -eu
 
 build=$(cd "${1:-build}" && pwd)
 bin=$build/bin
+benchdir=$(cd "$(dirname "$0")" && pwd)
 dir=${BENCH_DIR:-$build/bench-archive}
 runs=${RUNS:-3}
 mkdir -p "$dir"
@@ -54,21 +55,7 @@ if [ ! -e work.done ]; then
 fi
 [ "$runs" -eq 0 ] && exit 0
 
-declare -A wall rss
-measure() {
-	local name=$1
-	shift
-	/usr/bin/time -f '%e %M' -o time.out "$@" >/dev/null 2>&1 ||
-		{ echo "bench: '$name' failed" >&2; exit 1; }
-	set -- $(tail -n 1 time.out)
-	if [ -z "${wall[$name]:-}" ] ||
-	   awk "BEGIN{exit !($1 < ${wall[$name]})}"; then
-		wall[$name]=$1
-	fi
-	if [ -z "${rss[$name]:-}" ] || [ "$2" -gt "${rss[$name]}" ]; then
-		rss[$name]=$2
-	fi
-}
+. "$benchdir/lib.sh"
 
 for r in $(seq 1 "$runs"); do
 	echo "bench: run $r of $runs"

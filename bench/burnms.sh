@@ -18,6 +18,7 @@ set -eu
 
 build=$(cd "${1:-build}" && pwd)
 bin=$build/bin
+benchdir=$(cd "$(dirname "$0")" && pwd)
 dir=${BENCH_DIR:-$build/bench}
 runs=${RUNS:-5}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,19 +28,8 @@ if [ ! -e "$dir/work.done" ]; then
 fi
 cd "$dir"
 
-declare -A wall
-measure() {
-	local name=$1
-	shift
-	sync
-	/usr/bin/time -f '%e %M' -o time.out "$@" >/dev/null 2>&1 ||
-		{ echo "bench: '$name' failed" >&2; exit 1; }
-	set -- $(tail -n 1 time.out)
-	if [ -z "${wall[$name]:-}" ] ||
-	   awk "BEGIN{exit !($1 < ${wall[$name]})}"; then
-		wall[$name]=$1
-	fi
-}
+MEASURE_SYNC=1
+. "$benchdir/lib.sh"
 
 rm -f base-mk.iso base-x.iso
 "$bin/mkms" -M base-mk.iso -o - base | "$bin/burnms" -d base-mk.iso -

@@ -22,6 +22,7 @@ set -eu
 
 build=$(cd "${1:-build}" && pwd)
 bin=$build/bin
+benchdir=$(cd "$(dirname "$0")" && pwd)
 dir=${BENCH_DIR:-$build/bench}
 runs=${RUNS:-3}
 mkdir -p "$dir"
@@ -60,22 +61,7 @@ if [ ! -e work.done ]; then
 fi
 [ "$runs" -eq 0 ] && exit 0
 
-# measure NAME CMD...: run, keep best wall seconds and max peak KiB
-declare -A wall rss
-measure() {
-	local name=$1
-	shift
-	/usr/bin/time -f '%e %M' -o time.out "$@" >/dev/null 2>&1 ||
-		{ echo "bench: '$name' failed" >&2; exit 1; }
-	set -- $(tail -n 1 time.out)
-	if [ -z "${wall[$name]:-}" ] ||
-	   awk "BEGIN{exit !($1 < ${wall[$name]})}"; then
-		wall[$name]=$1
-	fi
-	if [ -z "${rss[$name]:-}" ] || [ "$2" -gt "${rss[$name]}" ]; then
-		rss[$name]=$2
-	fi
-}
+. "$benchdir/lib.sh"
 
 
 # Base discs of every kind, made once per run before timing increments.

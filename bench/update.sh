@@ -20,6 +20,7 @@ set -eu
 
 build=$(cd "${1:-build}" && pwd)
 bin=$build/bin
+benchdir=$(cd "$(dirname "$0")" && pwd)
 dir=${BENCH_DIR:-$build/bench-update}
 runs=${RUNS:-3}
 mkdir -p "$dir"
@@ -54,18 +55,7 @@ if [ ! -e work.done ]; then
 fi
 [ "$runs" -eq 0 ] && exit 0
 
-declare -A wall
-measure() {
-	local name=$1
-	shift
-	/usr/bin/time -f '%e' -o time.out "$@" >/dev/null 2>&1 ||
-		{ echo "bench: '$name' failed" >&2; exit 1; }
-	set -- $(tail -n 1 time.out)
-	if [ -z "${wall[$name]:-}" ] ||
-	   awk "BEGIN{exit !($1 < ${wall[$name]})}"; then
-		wall[$name]=$1
-	fi
-}
+. "$benchdir/lib.sh"
 
 # The size in blocks of a disc file's last session, as xorriso sees it.
 last_blocks() {

@@ -22,8 +22,8 @@ static int snap_read(struct ms_medium *m, struct ms_ctx *c, uint32_t lba,
 		if (!blk)
 			return ms_fail(c, MS_EXIT_FAILURE,
 				       "snapshot '%s' lacks block %u: it holds "
-				       "only the blocks that import the last "
-				       "session's tree", ms_medium_name(m),
+				       "only the blocks that import the trees "
+				       "it was exported with", ms_medium_name(m),
 				       lba + i);
 		memcpy(buf + (size_t)i * MS_BLOCK, blk, MS_BLOCK);
 	}

@@ -93,8 +93,8 @@ Test(snapshot_medium, an_unrecorded_block_fails_naming_it)
 	cr_assert_eq(ms_medium_read(m, &c, 49, 2, blk), -1);
 	cr_assert_eq(c.status, MS_EXIT_FAILURE);
 	cr_assert_str_eq(c.msg, "snapshot 'snap' lacks block 50: it holds "
-			 "only the blocks that import the last session's "
-			 "tree");
+			 "only the blocks that import the trees it was "
+			 "exported with");
 	ms_ctx_init(&c);
 	cr_assert_eq(ms_medium_read_upto(m, &c, 47, 1, blk, &got), -1);
 	cr_assert(strstr(c.msg, "lacks block 47"), "%s", c.msg);
