@@ -67,49 +67,57 @@ static int add_tree(const struct ms_tree *t, struct ms_ctx *c, IsoDir *parent,
 		    const char *name, const char *path, const char *rel,
 		    int follow);
 
+static int not_dot(const struct dirent *de)
+{
+	return strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+}
+
+/* Names in descending byte order (see add_dir_entries()). */
+static int by_name_descending(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*b)->d_name, (*a)->d_name);
+}
+
 /*
  * Merge the entries of directory path into dir; rel is its path relative
- * to the source ("" at the source itself), for --exclude.
+ * to the source ("" at the source itself), for --exclude.  libisofs keeps a
+ * directory's children in a list sorted by name and walks it from the
+ * smallest name on every lookup and insertion; entries met in descending
+ * order are each found or put at its head, so a directory of n entries
+ * costs n steps, not n * n / 2 (a directory of 50,000 files took half a
+ * minute in readdir's order).
  */
 static int add_dir_entries(const struct ms_tree *t, struct ms_ctx *c, IsoDir *dir,
 			   const char *path, const char *rel)
 {
-	struct dirent *de;
-	DIR *d;
+	struct dirent **list;
 	char *child, *crel;
-	int ret = 0;
+	int i, n, ret = 0;
 
-	d = opendir(path);
-	if (!d)
+	n = scandir(path, &list, not_dot, by_name_descending);
+	if (n < 0)
 		return ms_fail_errno(c, MS_EXIT_FAILURE, errno,
 				     "cannot read directory '%s'", path);
-	for (;;) {
-		errno = 0;
-		de = readdir(d);
-		if (!de)
-			break;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (asprintf(&child, "%s/%s", path, de->d_name) < 0) {
+	for (i = 0; i < n && ret == 0; i++) {
+		const char *name = list[i]->d_name;
+
+		if (asprintf(&child, "%s/%s", path, name) < 0) {
 			ret = ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 			break;
 		}
 		if (asprintf(&crel, "%s%s%s", rel, rel[0] ? "/" : "",
-			     de->d_name) < 0) {
+			     name) < 0) {
 			free(child);
 			ret = ms_fail(c, MS_EXIT_FAILURE, "out of memory");
 			break;
 		}
-		ret = add_tree(t, c, dir, de->d_name, child, crel, 0);
+		ret = add_tree(t, c, dir, name, child, crel, 0);
 		free(child);
 		free(crel);
-		if (ret < 0)
-			break;
 	}
-	if (!de && errno && ret == 0)
-		ret = ms_fail_errno(c, MS_EXIT_FAILURE, errno,
-				    "cannot read directory '%s'", path);
-	closedir(d);
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
 	return ret;
 }
 
