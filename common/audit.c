@@ -15,6 +15,7 @@
 #include "iso9660.h"
 #include "json.h"
 #include "safetext.h"
+#include "util.h"
 
 #define BLOCK_SIZE	2048
 
@@ -92,21 +93,6 @@ static int file_extents(struct ms_audit_entry *e, IsoFile *file,
 	return 0;
 }
 
-static char *join(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	int slash = a > 0 && dir[a - 1] != '/';
-	char *p = malloc(a + slash + b + 1);
-
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	if (slash)
-		p[a] = '/';
-	memcpy(p + a + slash, name, b + 1);
-	return p;
-}
-
 static int add_node(struct ms_audit_tree *t, const struct ms_layout *l,
 		    IsoImage *img, IsoNode *node, char *path)
 {
@@ -155,7 +141,7 @@ static int walk(struct ms_audit_tree *t, const struct ms_layout *l,
 	if (iso_dir_get_children(dir, &it) < 0)
 		return -1;
 	while (ret == 0 && iso_dir_iter_next(it, &node) == 1) {
-		char *p = join(path, iso_node_get_name(node));
+		char *p = ms_path_join(path, iso_node_get_name(node));
 
 		if (!p || add_node(t, l, img, node, p) < 0) {
 			ret = -1;

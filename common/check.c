@@ -137,21 +137,6 @@ static uint32_t ext_blocks(const struct cext *e)
 	return (uint32_t)(((uint64_t)e->size + MS_BLOCK - 1) / MS_BLOCK);
 }
 
-static char *join(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	int slash = a > 0 && dir[a - 1] != '/';
-	char *p = malloc(a + slash + b + 1);
-
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	if (slash)
-		p[a] = '/';
-	memcpy(p + a + slash, name, b + 1);
-	return p;
-}
-
 static int add_file(struct items *it, IsoImage *img, IsoFile *file,
 		    const char *path, int session)
 {
@@ -217,7 +202,7 @@ static int walk(struct items *it, IsoImage *img, IsoDir *dir,
 
 		if (t != LIBISO_FILE && t != LIBISO_DIR)
 			continue;
-		p = join(path, iso_node_get_name(node));
+		p = ms_path_join(path, iso_node_get_name(node));
 		if (!p)
 			ret = -1;
 		else if (t == LIBISO_FILE)

@@ -275,3 +275,18 @@ void ms_tmpfile_discard(struct ms_tmpfile *t)
 		unlink(t->tmp);
 	tmpfile_free(t);
 }
+
+char *ms_path_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	int slash = a > 0 && dir[a - 1] != '/';
+	char *p = malloc(a + slash + b + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, a);
+	if (slash)
+		p[a] = '/';
+	memcpy(p + a + slash, name, b + 1);
+	return p;
+}

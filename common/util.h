@@ -67,6 +67,12 @@ int ms_tmpfile_commit(struct ms_ctx *c, struct ms_tmpfile *t);
 /* Close and remove the temporary file, if there still is one. */
 void ms_tmpfile_discard(struct ms_tmpfile *t);
 
+/*
+ * dir and name joined with one '/' ("/" and "a" give "/a"), malloc'd;
+ * NULL when out of memory.
+ */
+char *ms_path_join(const char *dir, const char *name);
+
 /* Human readable size of a block count: "1.5 MiB". */
 void ms_human_blocks(uint64_t blocks, char *buf, size_t size);
 

@@ -1,5 +1,6 @@
 /* Hex, numbers, MD5 and sizes: the helpers records and reports rest on. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -121,4 +122,22 @@ Test(util, human_blocks)
 	cr_assert_str_eq(buf, "703 MiB");
 	ms_human_blocks(2295104, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "4.4 GiB");
+}
+
+Test(util, path_join_puts_one_slash_between)
+{
+	const char *cases[][3] = {
+		{ "/", "a", "/a" }, { "/d", "a", "/d/a" }, { "/d/", "a", "/d/a" },
+		{ "", "a", "a" }, { "/d", "", "/d/" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *p = ms_path_join(cases[i][0], cases[i][1]);
+
+		cr_assert_not_null(p);
+		cr_assert_str_eq(p, cases[i][2], "'%s' + '%s'", cases[i][0],
+				 cases[i][1]);
+		free(p);
+	}
 }
